@@ -1,0 +1,1 @@
+"""Clients of the Recommender service: the Python client and the ``finops-recommender`` CLI."""

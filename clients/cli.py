@@ -1,0 +1,180 @@
+"""``finops-recommender``: serve, demo, plan.
+
+finops-recommender serve [--port N]          run the gRPC server (port 0 = any free port)
+finops-recommender demo                      start a server, plan the bundled sample, print, stop
+finops-recommender plan --usage FILE ...     plan commitments for your usage via a server
+finops-recommender health [--address A]      health check (exit 0 when SERVING)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from google.protobuf import json_format
+
+from clients.client import RecommenderCallError, RecommenderClient
+from clients.local_server import local_server
+from clients.render import plans_table, to_json
+from recommender.api.v1 import commitments_pb2
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from recommender.server.app import serve
+    from recommender.server.settings import Settings
+
+    settings = Settings.from_env(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        max_message_mb=args.max_message_mb,
+        grace_seconds=args.grace_seconds,
+        max_solve_seconds=args.max_solve_seconds,
+        default_solve_seconds=args.default_solve_seconds,
+        log_level=args.log_level,
+    )
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    asyncio.run(serve(settings))
+    return 0
+
+
+def _print_response(response: commitments_pb2.PlanCommitmentsResponse, fmt: str) -> None:
+    if fmt == "json":
+        print(to_json(response))
+        return
+    for warning in response.warnings:
+        print(f"note: {warning}")
+    print(plans_table(list(response.plans)))
+
+
+def _call(
+    target: str | None, request: commitments_pb2.PlanCommitmentsRequest, timeout: float
+) -> commitments_pb2.PlanCommitmentsResponse:
+    def run(address: str) -> commitments_pb2.PlanCommitmentsResponse:
+        with RecommenderClient(address, timeout=timeout) as client:
+            client.wait_ready(timeout=30)
+            return client.plan_commitments(request)
+
+    if target:
+        return run(target)
+    with local_server() as address:
+        return run(address)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from clients.requests import demo_request
+
+    request = demo_request()
+    print("Starting a local server on the bundled default catalogue and sample usage ...", flush=True)
+    with local_server() as address:
+        print(f"Server at {address}; sending PlanCommitments over gRPC ...\n", flush=True)
+        with RecommenderClient(address, timeout=args.timeout) as client:
+            client.wait_ready(timeout=30)
+            response = client.plan_commitments(request)
+    _print_response(response, args.format)
+    print("\nServer stopped.")
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from clients.requests import build_request
+
+    if args.request:
+        request = json_format.Parse(Path(args.request).read_text(), commitments_pb2.PlanCommitmentsRequest())
+    else:
+        request = build_request(
+            usage=Path(args.usage),
+            catalog=Path(args.catalog) if args.catalog else None,
+            offerings=Path(args.offerings) if args.offerings else None,
+            currency=args.currency,
+            cost_of_capital=args.cost_of_capital,
+        )
+    if args.request_out:
+        Path(args.request_out).write_text(to_json(request))
+    response = _call(args.server, request, args.timeout)
+    _print_response(response, args.format)
+    return 0
+
+
+def _health(args: argparse.Namespace) -> int:
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with grpc.insecure_channel(args.address) as channel:
+        try:
+            reply = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=args.service), timeout=args.timeout
+            )
+        except grpc.RpcError as error:
+            print(f"unhealthy: {error.code().name}", file=sys.stderr)
+            return 1
+    status = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+    print(status)
+    return 0 if reply.status == health_pb2.HealthCheckResponse.SERVING else 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="finops-recommender", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the gRPC server")
+    serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1; 0.0.0.0 in containers)")
+    serve.add_argument("--port", type=int, default=None, help="port; 0 picks a free one and prints it")
+    serve.add_argument("--workers", type=int, default=None, help="solver processes (default: CPU count)")
+    serve.add_argument(
+        "--max-message-mb", type=int, default=None, help="max request/response size (default 128)"
+    )
+    serve.add_argument("--grace-seconds", type=float, default=None, help="drain time on SIGTERM (default 10)")
+    serve.add_argument("--max-solve-seconds", type=float, default=None, help="cap on any solve (default 120)")
+    serve.add_argument(
+        "--default-solve-seconds", type=float, default=None, help="limit without a deadline (30)"
+    )
+    serve.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default INFO)")
+    serve.set_defaults(func=_serve)
+
+    demo = sub.add_parser("demo", help="plan the bundled sample on a local server and print the plans")
+    demo.add_argument("--format", choices=["table", "json"], default="table")
+    demo.add_argument("--timeout", type=float, default=60.0, help="deadline in seconds")
+    demo.set_defaults(func=_demo)
+
+    plan = sub.add_parser("plan", help="plan commitments for usage files via a server")
+    src = plan.add_mutually_exclusive_group(required=True)
+    src.add_argument("--usage", help="hourly usage CSV (timestamp,usage_class,quantity) or FOCUS CSV/Parquet")
+    src.add_argument("--request", help="a PlanCommitmentsRequest in proto3 JSON (as grpcurl takes it)")
+    plan.add_argument("--catalog", help="pricing catalogue: vms.csv (SkyPilot schema) or ec2instances export")
+    plan.add_argument("--offerings", help="commitment offerings as proto3 JSON (a list or {offerings:[...]})")
+    plan.add_argument("--currency", default="USD")
+    plan.add_argument("--cost-of-capital", type=float, default=0.0, help="annual rate, e.g. 0.08")
+    plan.add_argument("--server", help="host:port of a running server (default: start a local one)")
+    plan.add_argument("--format", choices=["table", "json"], default="table")
+    plan.add_argument("--timeout", type=float, default=120.0, help="deadline in seconds")
+    plan.add_argument("--request-out", help="also write the request as proto3 JSON (for grpcurl)")
+    plan.set_defaults(func=_plan)
+
+    health = sub.add_parser("health", help="grpc.health.v1 Check against a server (exit 0 when SERVING)")
+    health.add_argument("--address", default="127.0.0.1:50051")
+    health.add_argument("--service", default="", help="service name ('' = whole server)")
+    health.add_argument("--timeout", type=float, default=3.0)
+    health.set_defaults(func=_health)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except RecommenderCallError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

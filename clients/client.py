@@ -1,0 +1,145 @@
+"""Typed Python client of the Recommender service.
+
+Every call carries a deadline; calls are retried (with exponential backoff) only
+when the server answers UNAVAILABLE, which is safe because every RPC is a pure
+computation. Errors surface as :class:`RecommenderCallError` with the decoded
+``google.rpc`` details (ErrorInfo reason, field violations).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import grpc
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+from recommender.api.v1 import commitments_pb2, consolidation_pb2, recommend_pb2, rightsizing_pb2, routing_pb2
+from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
+
+Response = TypeVar("Response")
+DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024
+
+
+@dataclass
+class RecommenderCallError(Exception):
+    """A failed call with its status code, message and rich error details."""
+
+    code: grpc.StatusCode
+    message: str
+    reason: str = ""
+    field_violations: list[tuple[str, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        lines = [f"{self.code.name}: {self.message}"]
+        lines += [f"  {f}: {d}" for f, d in self.field_violations]
+        return "\n".join(lines)
+
+    @classmethod
+    def from_rpc_error(cls, error: grpc.RpcError) -> RecommenderCallError:
+        """Decode ``grpc-status-details-bin`` when present."""
+        code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
+        message = error.details() if hasattr(error, "details") else str(error)
+        reason, violations = "", []
+        status = rpc_status.from_call(error) if isinstance(error, grpc.Call) else None
+        details: list[Any] = list(status.details) if status else []
+        for detail in details:
+            info = error_details_pb2.ErrorInfo()
+            bad = error_details_pb2.BadRequest()
+            if detail.Is(info.DESCRIPTOR):
+                detail.Unpack(info)
+                reason = info.reason
+            elif detail.Is(bad.DESCRIPTOR):
+                detail.Unpack(bad)
+                violations = [(v.field, v.description) for v in bad.field_violations]
+        return cls(code, message or "", reason, violations)
+
+
+class RecommenderClient:
+    """Blocking client; use as a context manager or call :meth:`close`."""
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        timeout: float = 60.0,
+        retries: int = 3,
+        backoff: float = 0.2,
+        credentials: grpc.ChannelCredentials | None = None,
+        metadata: tuple[tuple[str, str], ...] = (),
+        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+    ) -> None:
+        options = [
+            ("grpc.max_receive_message_length", max_message_bytes),
+            ("grpc.max_send_message_length", max_message_bytes),
+        ]
+        self._channel = (
+            grpc.secure_channel(target, credentials, options)
+            if credentials is not None
+            else grpc.insecure_channel(target, options)
+        )
+        self._stub = service_grpc.RecommenderStub(self._channel)
+        self._timeout = timeout
+        self._retries = retries
+        self._backoff = backoff
+        self._metadata = metadata
+
+    def __enter__(self) -> RecommenderClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the channel."""
+        self._channel.close()
+
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        """Block until the channel connects."""
+        grpc.channel_ready_future(self._channel).result(timeout=timeout)
+
+    def _call(self, method: Callable[..., Response], request: Any, timeout: float | None) -> Response:
+        deadline = timeout if timeout is not None else self._timeout
+        attempt = 0
+        while True:
+            try:
+                return method(request, timeout=deadline, metadata=self._metadata)
+            except grpc.RpcError as error:
+                if error.code() == grpc.StatusCode.UNAVAILABLE and attempt < self._retries:
+                    time.sleep(self._backoff * (2**attempt))
+                    attempt += 1
+                    continue
+                raise RecommenderCallError.from_rpc_error(error) from error
+
+    def plan_commitments(
+        self, request: commitments_pb2.PlanCommitmentsRequest, timeout: float | None = None
+    ) -> commitments_pb2.PlanCommitmentsResponse:
+        """Joint commitment plan."""
+        return self._call(self._stub.PlanCommitments, request, timeout)
+
+    def right_size(
+        self, request: rightsizing_pb2.RightSizeRequest, timeout: float | None = None
+    ) -> rightsizing_pb2.RightSizeResponse:
+        """Right-sizing."""
+        return self._call(self._stub.RightSize, request, timeout)
+
+    def consolidate_vendors(
+        self, request: consolidation_pb2.ConsolidateVendorsRequest, timeout: float | None = None
+    ) -> consolidation_pb2.ConsolidateVendorsResponse:
+        """Vendor consolidation."""
+        return self._call(self._stub.ConsolidateVendors, request, timeout)
+
+    def route_workloads(
+        self, request: routing_pb2.RouteWorkloadsRequest, timeout: float | None = None
+    ) -> routing_pb2.RouteWorkloadsResponse:
+        """Workload routing."""
+        return self._call(self._stub.RouteWorkloads, request, timeout)
+
+    def recommend(
+        self, request: recommend_pb2.RecommendRequest, timeout: float | None = None
+    ) -> recommend_pb2.RecommendResponse:
+        """Ranked plans across levers."""
+        return self._call(self._stub.Recommend, request, timeout)

@@ -1,0 +1,1 @@
+"""FinOps optimisation recommender: domain, ingestion, planning and the gRPC adapter."""

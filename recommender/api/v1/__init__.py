@@ -1,0 +1,1 @@
+"""Generated code of the finops.recommender.v1 API (do not edit; run `make gen`)."""

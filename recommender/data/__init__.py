@@ -1,0 +1,1 @@
+"""Bundled default data (see PROVENANCE.md); rebuild with ``python -m recommender.data.build_defaults``."""

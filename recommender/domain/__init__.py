@@ -1,0 +1,1 @@
+"""Pydantic domain models: what the service reasons about, independent of gRPC."""

@@ -1,0 +1,1 @@
+"""Plan assembly: domain request -> solver problem -> ranked savings plans."""

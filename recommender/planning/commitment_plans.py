@@ -1,0 +1,467 @@
+"""Commitment plans: solve the joint model (and comparison alternatives), then explain.
+
+The joint optimum buys reserved instances and spend commitments in one model. With
+``joint_only`` unset, the reserved-only and spend-only optima are returned too, as
+mutually exclusive alternatives, so callers see what the joint model gains.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from recommender.domain.commitments import CommitmentOffering, CommitmentRequest
+from recommender.domain.common import (
+    HOURS_PER_MONTH,
+    Action,
+    ActionType,
+    BindingRule,
+    Kpis,
+    Lever,
+    RiskFigures,
+    SavingsPlan,
+    SolverSummary,
+    SolveStatus,
+    money,
+)
+from recommender.errors import FieldViolation, InfeasibleError, InvalidArgumentError, SolveTimeoutError
+from recommender.planning.commitment_inputs import PreparedProblem, prepare
+from recommender.planning.default_offerings import DEFAULT_CATALOGUE_SCOPE, default_offerings
+from recommender.planning.ranking import group_id, rank
+from solvers.billing import Billing, simulate
+from solvers.commitment_problem import CommitmentProblem, FloatArray
+from solvers.commitments import CommitmentSolution, solve_commitments
+
+
+@dataclass(frozen=True)
+class CommitmentOutcome:
+    """Ranked plans and notes for a commitment request."""
+
+    plans: list[SavingsPlan]
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    title: str
+    solution: CommitmentSolution
+    note: str
+
+
+def plan_commitments(request: CommitmentRequest, time_limit: float | None = None) -> CommitmentOutcome:
+    """Recommend commitment purchases for ``request`` within ``time_limit`` seconds.
+
+    Without offerings in the request, the server's default catalogue supplies them.
+    """
+    if not request.offerings:
+        offerings = default_offerings(request.usage_classes)
+        if not offerings:
+            raise InvalidArgumentError(
+                [FieldViolation("offerings", f"no commitment offerings given, and {DEFAULT_CATALOGUE_SCOPE}")]
+            )
+        request = request.model_copy(update={"offerings": offerings})
+    prepared = prepare(request)
+    problem = prepared.problem
+    warnings = _coverage_warnings(request, prepared)
+    if not problem.reserved and not problem.spend:
+        return CommitmentOutcome([], [*warnings, "No offering is allowed by the policy; nothing to buy."])
+
+    has_both = bool(problem.reserved) and bool(problem.spend)
+    alternatives = has_both and not request.policy.joint_only
+    share = 0.6 if alternatives else 1.0
+    joint = _solve(problem, None if time_limit is None else time_limit * share)
+    candidates = [_Candidate("Joint reserved instances + spend commitments", joint, "")]
+    if alternatives:
+        rest = None if time_limit is None else time_limit * 0.2
+        ri_only = _widen(_solve(problem.restricted(spend=False), rest), problem)
+        sp_only = _widen(_solve(problem.restricted(reserved=False), rest), problem)
+        separate = simulate(problem, ri_only.reserved_units, sp_only.spend_commitment).total_cost
+        penalty = (separate - joint.window_cost) / problem.hours * HOURS_PER_MONTH
+        candidates[0] = _Candidate(
+            candidates[0].title,
+            joint,
+            "Buying the reserved-only and spend-only optima together, as separate provider recommenders "
+            f"suggest, would cost {penalty:,.2f} {request.currency_code}/month more than this joint plan.",
+        )
+        candidates += [
+            _Candidate("Reserved instances / resource CUDs only", ri_only, ""),
+            _Candidate("Spend commitments (savings plans / flexible CUDs) only", sp_only, ""),
+        ]
+
+    baseline = simulate(problem, np.zeros(len(problem.reserved)), np.zeros(len(problem.spend)))
+    plans: list[SavingsPlan] = []
+    seen: set[tuple[float, ...]] = set()
+    for cand in candidates:
+        key = tuple(
+            np.round(np.concatenate([cand.solution.reserved_units, cand.solution.spend_commitment]), 9)
+        )
+        if not any(key) or key in seen:
+            continue
+        seen.add(key)
+        plans.append(_assemble(request, prepared, cand, baseline))
+    if not plans:
+        warnings.append(
+            "No commitment purchase lowers the cost of this usage: every offering costs more than the "
+            "on-demand usage it would cover."
+        )
+        return CommitmentOutcome([], warnings)
+    ranked = rank(plans)
+    xor = group_id("commitments", ranked) if len(ranked) > 1 else ""
+    return CommitmentOutcome([p.model_copy(update={"xor_group_id": xor}) for p in ranked], warnings)
+
+
+def _solve(problem: CommitmentProblem, time_limit: float | None) -> CommitmentSolution:
+    solution = solve_commitments(problem, time_limit=time_limit)
+    status = solution.report.status
+    if status.has_solution:
+        return solution
+    if status.value == "infeasible":
+        raise InfeasibleError(
+            "No purchase satisfies the constraints (check max_upfront and max_quantity).",
+            binding=["upfront_budget"],
+        )
+    raise SolveTimeoutError(
+        f"The solver found no solution within the time limit of {solution.report.time_limit_seconds} s."
+    )
+
+
+def _widen(solution: CommitmentSolution, problem: CommitmentProblem) -> CommitmentSolution:
+    """Express a restricted problem's solution in the full problem's offer vectors."""
+    reserved = solution.reserved_units if len(solution.reserved_units) else np.zeros(len(problem.reserved))
+    spend = solution.spend_commitment if len(solution.spend_commitment) else np.zeros(len(problem.spend))
+    return CommitmentSolution(solution.report, reserved, spend)
+
+
+def _coverage_warnings(request: CommitmentRequest, prepared: PreparedProblem) -> list[str]:
+    covered = {c for o in request.offerings for c in o.covered_class_ids()}
+    missing = [c.class_id for c in request.usage_classes if c.class_id not in covered]
+    notes = []
+    if missing:
+        shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+        notes.append(
+            f"{len(missing)} usage class(es) have no commitment offering and stay on demand: {shown}"
+        )
+    excluded = len(request.offerings) - len(prepared.reserved) - len(prepared.spend)
+    if excluded:
+        notes.append(f"{excluded} offering(s) excluded by the policy's allowed terms/payment options.")
+    return notes
+
+
+def _monthly(window_amount: float, hours: int) -> float:
+    return window_amount / hours * HOURS_PER_MONTH
+
+
+def _assemble(
+    request: CommitmentRequest, prepared: PreparedProblem, cand: _Candidate, baseline: Billing
+) -> SavingsPlan:
+    problem, sol = prepared.problem, cand.solution
+    hours = problem.hours
+    bill = simulate(problem, sol.reserved_units, sol.spend_commitment)
+    offerings = [*prepared.reserved, *prepared.spend]
+    quantities = np.concatenate([sol.reserved_units, sol.spend_commitment])
+    n_held = len(problem.held)
+    new_idx = [n_held + i for i in range(len(offerings))]
+
+    # Savings attribution: each purchase's covered on-demand value minus its cost,
+    # minus a share (by covered value) of any value it displaces from held commitments.
+    held_loss = float(baseline.covered_value[:, :n_held].sum() - bill.covered_value[:, :n_held].sum())
+    new_value = bill.covered_value[:, new_idx].sum(axis=0)
+    total_new_value = float(new_value.sum())
+    actions: list[Action] = []
+    order = 0
+    for pos, (offering, qty) in enumerate(zip(offerings, quantities, strict=True)):
+        if qty <= 1e-9:
+            continue
+        order += 1
+        inst = bill.instruments[new_idx[pos]]
+        displaced = held_loss * (new_value[pos] / total_new_value) if total_new_value > 0 else 0.0
+        window_saving = float(new_value[pos]) - inst.hourly_cost() * hours - displaced
+        actions.append(
+            _action(
+                order,
+                offering,
+                float(qty),
+                inst.upfront(),
+                inst.hourly_cost(),
+                window_saving,
+                hours,
+                bill,
+                new_idx[pos],
+                problem,
+                sol,
+                pos,
+                request,
+            )
+        )
+
+    base_cost, plan_cost = baseline.total_cost, bill.total_cost
+    monthly_savings = _monthly(base_cost - plan_cost, hours)
+    baseline_monthly = _monthly(base_cost, hours)
+    upfront = sum(bill.instruments[i].upfront() for i in new_idx)
+    amortised_upfront = (
+        sum(
+            bill.instruments[i].hourly_cost() - _recurring_hourly(offerings[p], quantities[p])
+            for p, i in enumerate(new_idx)
+        )
+        * HOURS_PER_MONTH
+    )
+    cash_monthly = monthly_savings + amortised_upfront
+    horizon = request.policy.horizon_months
+    risk = _risk(request, prepared, sol, bill, baseline, offerings, quantities)
+    kpis_before, kpis_after = _kpis(problem, baseline), _kpis(problem, bill)
+    explanation = _explain(request, cand, bill, monthly_savings, baseline_monthly, risk, actions)
+    return SavingsPlan(
+        levers=[Lever.COMMITMENTS],
+        title=cand.title,
+        actions=actions,
+        currency_code=request.currency_code,
+        baseline_monthly_cost=money(baseline_monthly),
+        planned_monthly_cost=money(_monthly(plan_cost, hours)),
+        monthly_savings=money(monthly_savings),
+        horizon_savings=money(monthly_savings * horizon),
+        horizon_months=horizon,
+        savings_percent=100.0 * monthly_savings / baseline_monthly if baseline_monthly > 0 else 0.0,
+        upfront_cost=money(upfront),
+        break_even_months=(upfront / cash_monthly if cash_monthly > 0 else None) if upfront > 0 else 0.0,
+        commitment_utilization=kpis_after.commitment_utilization,
+        commitment_coverage=kpis_after.commitment_coverage,
+        risk=risk,
+        explanation=explanation,
+        solver=_summary(sol),
+        kpis_before=kpis_before,
+        kpis_after=kpis_after,
+    )
+
+
+def _recurring_hourly(offering: CommitmentOffering, qty: float) -> float:
+    if offering.reserved_instance is not None:
+        return qty * offering.reserved_instance.hourly_per_unit
+    return qty * (1.0 - offering.payment_option.prepaid_fraction)
+
+
+def _action(
+    order: int,
+    offering: CommitmentOffering,
+    qty: float,
+    upfront: float,
+    hourly_cost: float,
+    window_saving: float,
+    hours: int,
+    bill: Billing,
+    inst_idx: int,
+    problem: CommitmentProblem,
+    sol: CommitmentSolution,
+    pos: int,
+    request: CommitmentRequest,
+) -> Action:
+    cap = float(bill.capacity[:, inst_idx].sum())
+    used = float(bill.used[:, inst_idx].sum())
+    covered = bill.instruments[inst_idx].offer.covered
+    eligible = float((problem.usage[:, list(covered)] @ problem.on_demand_rate[list(covered)]).sum())
+    monthly_saving = _monthly(window_saving, hours)
+    recurring = _recurring_hourly(offering, qty) * HOURS_PER_MONTH
+    cash_monthly = monthly_saving + hourly_cost * HOURS_PER_MONTH - recurring
+    if upfront <= 0:
+        break_even: float | None = 0.0
+    else:
+        break_even = upfront / cash_monthly if cash_monthly > 0 else None
+    reserved = offering.reserved_instance is not None
+    unit = "units" if reserved else f"{request.currency_code}/hour"
+    what = "reserved units of" if reserved else f"{request.currency_code}/hour of"
+    qty_text = f"{qty:,.0f}" if reserved and float(qty).is_integer() else f"{qty:,.4f}"
+    return Action(
+        order=order,
+        type=ActionType.PURCHASE_RESERVED_INSTANCES if reserved else ActionType.PURCHASE_SAVINGS_PLAN,
+        description=f"Buy {qty_text} {what} {offering.label()}",
+        target=", ".join(offering.covered_class_ids()[:10]),
+        offering_id=offering.offering_id,
+        quantity=qty,
+        quantity_unit=unit,
+        provider=offering.provider,
+        upfront_cost=money(upfront),
+        monthly_cost=money(hourly_cost * HOURS_PER_MONTH),
+        monthly_savings=money(monthly_saving),
+        utilization=used / cap if cap > 0 else 0.0,
+        coverage=float(bill.covered_value[:, inst_idx].sum()) / eligible if eligible > 0 else 0.0,
+        break_even_months=break_even,
+        marginal_value=money(_marginal(problem, sol, pos, reserved)),
+        attributes={
+            "term": offering.term.value,
+            "payment_option": offering.payment_option.value,
+            "term_months": str(offering.term.months),
+        },
+    )
+
+
+def _marginal(problem: CommitmentProblem, sol: CommitmentSolution, pos: int, reserved: bool) -> float:
+    """Monthly cost change from one more unit, or per one more currency/hour (right derivative)."""
+    x, c = sol.reserved_units.copy(), sol.spend_commitment.copy()
+    base = simulate(problem, x, c).total_cost
+    if reserved:
+        x[pos] += 1.0
+        step = 1.0
+    else:
+        k = pos - len(x)
+        step = max(1e-3, 0.01 * c[k])
+        c[k] += step
+    return _monthly((simulate(problem, x, c).total_cost - base) / step, problem.hours)
+
+
+def _scaled(problem: CommitmentProblem, factor: float) -> CommitmentProblem:
+    from dataclasses import replace
+
+    return replace(problem, usage=problem.usage * factor)
+
+
+def _risk(
+    request: CommitmentRequest,
+    prepared: PreparedProblem,
+    sol: CommitmentSolution,
+    bill: Billing,
+    baseline: Billing,
+    offerings: list[CommitmentOffering],
+    quantities: FloatArray,
+) -> RiskFigures:
+    problem = prepared.problem
+    hours = problem.hours
+    committed = []
+    for offering, qty in zip(offerings, quantities, strict=True):
+        if qty <= 1e-9:
+            continue
+        term_hours = offering.term.months * HOURS_PER_MONTH
+        if offering.reserved_instance is not None:
+            spend = qty * (
+                offering.reserved_instance.upfront_per_unit
+                + offering.reserved_instance.hourly_per_unit * term_hours
+            )
+        else:
+            spend = qty * term_hours
+        committed.append((spend, offering.term.months))
+    total_committed = sum(s for s, _ in committed)
+    lock_in = sum(s * m for s, m in committed)
+    month_len = int(HOURS_PER_MONTH)
+    base_h, plan_h = baseline.hourly_cost(), bill.hourly_cost()
+    month_savings = [
+        float((base_h[s : s + month_len] - plan_h[s : s + month_len]).mean()) * HOURS_PER_MONTH
+        for s in range(0, hours, month_len)
+        if hours - s >= min(month_len, hours) * 0.5
+    ]
+    drop = request.policy.stress_usage_drop
+
+    def savings_at(d: float) -> float:
+        scaled = _scaled(problem, 1.0 - d)
+        zero = (np.zeros_like(sol.reserved_units), np.zeros_like(sol.spend_commitment))
+        return _monthly(
+            simulate(scaled, *zero).total_cost
+            - simulate(scaled, sol.reserved_units, sol.spend_commitment).total_cost,
+            hours,
+        )
+
+    lo, hi = 0.0, 1.0
+    if savings_at(1.0) >= 0:
+        lo = 1.0
+    else:
+        for _ in range(30):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if savings_at(mid) >= 0 else (lo, mid)
+    return RiskFigures(
+        committed_spend=money(total_committed),
+        lock_in_currency_months=lock_in,
+        weighted_term_months=lock_in / total_committed if total_committed > 0 else 0.0,
+        worst_month_savings=money(min(month_savings) if month_savings else 0.0),
+        stress_usage_drop=drop,
+        stressed_monthly_savings=money(savings_at(drop)),
+        break_even_usage_drop=lo,
+    )
+
+
+def _kpis(problem: CommitmentProblem, bill: Billing) -> Kpis:
+    """ESR, coverage, utilisation and waste, with held commitments at their amortised cost."""
+    hours = problem.hours
+    od_equivalent = problem.on_demand_cost()
+    cost_active = cost_used = 0.0
+    for idx, inst in enumerate(bill.instruments):
+        cap = bill.capacity[:, idx]
+        cost = inst.effective_hourly_cost() * float((cap > 0).sum())
+        cost_active += cost
+        if cap.sum() > 0:
+            cost_used += cost * float(bill.used[:, idx].sum() / cap.sum())
+    effective = float(bill.on_demand_cost.sum()) + cost_active
+    covered_classes = sorted({j for inst in bill.instruments for j in inst.offer.covered})
+    eligible = float((problem.usage[:, covered_classes] @ problem.on_demand_rate[covered_classes]).sum())
+    utilization = cost_used / cost_active if cost_active > 0 else 0.0
+    return Kpis(
+        effective_savings_rate=(od_equivalent - effective) / od_equivalent if od_equivalent > 0 else 0.0,
+        commitment_coverage=float(bill.covered_value.sum()) / eligible if eligible > 0 else 0.0,
+        commitment_utilization=utilization,
+        commitment_waste=1.0 - utilization if cost_active > 0 else 0.0,
+        on_demand_equivalent_monthly_cost=money(_monthly(od_equivalent, hours)),
+        effective_monthly_cost=money(_monthly(effective, hours)),
+    )
+
+
+def _summary(sol: CommitmentSolution) -> SolverSummary:
+    r = sol.report
+    return SolverSummary(
+        solver=r.solver,
+        status=SolveStatus(r.status.value),
+        objective=r.objective,
+        bound=r.bound if math.isfinite(r.bound) else 0.0,
+        relative_gap=r.relative_gap if math.isfinite(r.relative_gap) else 1.0,
+        solve_seconds=r.solve_seconds,
+        variables=r.variables,
+        constraints=r.constraints,
+        time_limit_seconds=r.time_limit_seconds,
+        binding=[
+            BindingRule(name=b.name, explanation=b.explanation, shadow_price=b.shadow_price)
+            for b in r.binding
+        ],
+    )
+
+
+def _explain(
+    request: CommitmentRequest,
+    cand: _Candidate,
+    bill: Billing,
+    monthly_savings: float,
+    baseline_monthly: float,
+    risk: RiskFigures,
+    actions: list[Action],
+) -> str:
+    cur = request.currency_code
+    hours = bill.hours
+    parts = [
+        f"{cand.title}: {len(actions)} purchase(s) saving {monthly_savings:,.2f} {cur}/month "
+        f"({100 * monthly_savings / baseline_monthly if baseline_monthly else 0:.1f} % "
+        f"of {baseline_monthly:,.2f}).",
+        f"Sized on {hours} hours of usage starting {request.start_time.isoformat()}, "
+        "assumed to represent the "
+        "future; reserved capacity is applied before spend commitments and spend dollars go to the highest "
+        "discount first, as providers bill.",
+    ]
+    if request.policy.annual_cost_of_capital > 0:
+        parts.append(
+            f"Upfront payments are amortised at a {100 * request.policy.annual_cost_of_capital:.1f} % annual "
+            "cost of capital."
+        )
+    if request.existing_commitments:
+        parts.append(
+            f"{len(request.existing_commitments)} held commitment(s) are applied first; their cost is sunk."
+        )
+    parts.append(
+        f"If usage fell {100 * risk.stress_usage_drop:.0f} %, monthly savings would be "
+        f"{float(risk.stressed_monthly_savings):,.2f} {cur}; the plan stops saving money once usage falls "
+        f"{100 * risk.break_even_usage_drop:.0f} %."
+    )
+    if cand.note:
+        parts.append(cand.note)
+    for rule in cand.solution.report.binding:
+        parts.append(rule.explanation)
+    if cand.solution.report.status.value != "optimal":
+        parts.append(
+            "Optimality not proven within the time limit: relative gap "
+            f"{cand.solution.report.relative_gap:.2e}."
+        )
+    return " ".join(parts)

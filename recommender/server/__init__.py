@@ -1,0 +1,1 @@
+"""gRPC adapter: server, servicer, interceptors and proto <-> domain codecs."""

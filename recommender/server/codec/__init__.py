@@ -1,0 +1,1 @@
+"""Proto <-> domain conversion, one module per lever."""

@@ -1,0 +1,63 @@
+"""The Recommender servicer: proto in -> domain -> solve in the pool -> proto out."""
+
+from __future__ import annotations
+
+import asyncio
+
+from recommender.api.v1 import commitments_pb2 as cpb
+from recommender.api.v1 import consolidation_pb2 as vpb
+from recommender.api.v1 import recommend_pb2 as apb
+from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
+from recommender.api.v1 import rightsizing_pb2 as rpb
+from recommender.api.v1 import routing_pb2 as wpb
+from recommender.errors import NotImplementedLeverError
+from recommender.planning.commitment_plans import plan_commitments
+from recommender.server.codec.commitments import decode_plan_commitments, encode_plan_commitments
+from recommender.server.context import Context
+from recommender.server.runner import SolveRunner
+
+
+def _unavailable(rpc: str, what: str) -> NotImplementedLeverError:
+    return NotImplementedLeverError(
+        f"{rpc} is part of the v1 contract but {what} is not implemented in this server version yet; "
+        "PlanCommitments is available."
+    )
+
+
+class RecommenderServicer(service_grpc.RecommenderServicer):
+    """One method per lever; each decodes, solves in the pool and encodes."""
+
+    def __init__(self, runner: SolveRunner) -> None:
+        self._runner = runner
+
+    async def PlanCommitments(  # noqa: N802 (gRPC method name)
+        self, request: cpb.PlanCommitmentsRequest, context: Context
+    ) -> cpb.PlanCommitmentsResponse:
+        """Joint commitment plan."""
+        domain = await asyncio.to_thread(decode_plan_commitments, request)
+        outcome = await self._runner.run(plan_commitments, domain, context)
+        return encode_plan_commitments(outcome)
+
+    async def RightSize(  # noqa: N802
+        self, request: rpb.RightSizeRequest, context: Context
+    ) -> rpb.RightSizeResponse:
+        """Right-sizing (not yet available)."""
+        raise _unavailable("RightSize", "the right-sizing lever")
+
+    async def ConsolidateVendors(  # noqa: N802
+        self, request: vpb.ConsolidateVendorsRequest, context: Context
+    ) -> vpb.ConsolidateVendorsResponse:
+        """Vendor consolidation (not yet available)."""
+        raise _unavailable("ConsolidateVendors", "the vendor-consolidation lever")
+
+    async def RouteWorkloads(  # noqa: N802
+        self, request: wpb.RouteWorkloadsRequest, context: Context
+    ) -> wpb.RouteWorkloadsResponse:
+        """Workload routing (not yet available)."""
+        raise _unavailable("RouteWorkloads", "the workload-routing lever")
+
+    async def Recommend(  # noqa: N802
+        self, request: apb.RecommendRequest, context: Context
+    ) -> apb.RecommendResponse:
+        """Cross-lever plans (not yet available)."""
+        raise _unavailable("Recommend", "cross-lever planning (it needs all four levers)")

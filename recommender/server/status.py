@@ -1,0 +1,124 @@
+"""The one place that maps domain exceptions to gRPC status codes.
+
+Errors are sent as ``google.rpc.Status`` (``grpc-status-details-bin``) carrying an
+``ErrorInfo`` (reason, domain, metadata) and, for bad input, a ``BadRequest`` with
+one field violation per offending field or row (AIP-193).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from recommender.errors import (
+    InfeasibleError,
+    InvalidArgumentError,
+    LimitExceededError,
+    NotImplementedLeverError,
+    RecommenderError,
+    SolverCrashedError,
+    SolveTimeoutError,
+)
+from recommender.server.context import Context, Continuation, MethodHandler
+
+DOMAIN = "recommender.finops.dev"
+_LOG = logging.getLogger(__name__)
+
+_CODES: list[tuple[type[RecommenderError], int]] = [
+    (InvalidArgumentError, code_pb2.INVALID_ARGUMENT),
+    (InfeasibleError, code_pb2.FAILED_PRECONDITION),
+    (LimitExceededError, code_pb2.RESOURCE_EXHAUSTED),
+    (SolveTimeoutError, code_pb2.DEADLINE_EXCEEDED),
+    (NotImplementedLeverError, code_pb2.UNIMPLEMENTED),
+    (SolverCrashedError, code_pb2.UNAVAILABLE),
+]
+
+
+def _pack(message: Any) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(message)
+    return packed
+
+
+def to_status(error: Exception) -> status_pb2.Status:
+    """google.rpc.Status for any exception (unknown ones become a generic INTERNAL)."""
+    if not isinstance(error, RecommenderError):
+        info = error_details_pb2.ErrorInfo(reason="INTERNAL_ERROR", domain=DOMAIN)
+        return status_pb2.Status(
+            code=code_pb2.INTERNAL,
+            message="internal error; the server logged the details",
+            details=[_pack(info)],
+        )
+    code = next((c for cls, c in _CODES if isinstance(error, cls)), code_pb2.INTERNAL)
+    metadata = {k: v for k, v in error.metadata.items() if v}
+    details = [_pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=DOMAIN, metadata=metadata))]
+    if isinstance(error, InvalidArgumentError):
+        bad = error_details_pb2.BadRequest(
+            field_violations=[
+                error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+                for v in error.violations
+            ]
+        )
+        details.append(_pack(bad))
+    if isinstance(error, InfeasibleError) and error.binding:
+        failure = error_details_pb2.PreconditionFailure(
+            violations=[
+                error_details_pb2.PreconditionFailure.Violation(
+                    type="BINDING_RULE", subject=rule, description=rule
+                )
+                for rule in error.binding
+            ]
+        )
+        details.append(_pack(failure))
+    return status_pb2.Status(code=code, message=error.message, details=details)
+
+
+Handler = Callable[[Any, Context], Awaitable[Any]]
+
+
+def _wrap(inner: Handler) -> Handler:
+    async def handler(request: Any, context: Context) -> Any:
+        try:
+            return await inner(request, context)
+        except grpc.aio.AbortError:
+            raise
+        except Exception as error:  # every failure becomes a proper status
+            if not isinstance(error, RecommenderError):
+                _LOG.exception("unhandled error in RPC")
+            status = rpc_status.to_status(to_status(error))
+            await context.abort(status.code, status.details, status.trailing_metadata)
+
+    return handler
+
+
+class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
+    """Wraps every unary-response handler so domain errors become rich statuses."""
+
+    async def intercept_service(
+        self,
+        continuation: Continuation,
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> MethodHandler | None:
+        """Replace the method handler with one that maps exceptions."""
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return handler
+        if handler.unary_unary is not None:
+            return grpc.unary_unary_rpc_method_handler(
+                _wrap(cast(Handler, handler.unary_unary)),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.stream_unary is not None:
+            return grpc.stream_unary_rpc_method_handler(
+                _wrap(cast(Handler, handler.stream_unary)),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler
