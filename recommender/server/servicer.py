@@ -12,7 +12,9 @@ from recommender.api.v1 import rightsizing_pb2 as rpb
 from recommender.api.v1 import routing_pb2 as wpb
 from recommender.errors import NotImplementedLeverError
 from recommender.planning.commitment_plans import plan_commitments
+from recommender.planning.rightsizing_plans import plan_right_size
 from recommender.server.codec.commitments import decode_plan_commitments, encode_plan_commitments
+from recommender.server.codec.rightsizing import decode_right_size, encode_right_size
 from recommender.server.context import Context
 from recommender.server.runner import SolveRunner
 
@@ -41,8 +43,10 @@ class RecommenderServicer(service_grpc.RecommenderServicer):
     async def RightSize(  # noqa: N802
         self, request: rpb.RightSizeRequest, context: Context
     ) -> rpb.RightSizeResponse:
-        """Right-sizing (not yet available)."""
-        raise _unavailable("RightSize", "the right-sizing lever")
+        """Right-sizing of resources and fleet packing."""
+        domain = await asyncio.to_thread(decode_right_size, request)
+        outcome = await self._runner.run(plan_right_size, domain, context)
+        return await asyncio.to_thread(encode_right_size, outcome)
 
     async def ConsolidateVendors(  # noqa: N802
         self, request: vpb.ConsolidateVendorsRequest, context: Context
