@@ -86,7 +86,7 @@ def select_jointly(
     usage_terms: dict[int, list[tuple[pulp.LpVariable, float]]] = {}
     objective: list[tuple[pulp.LpVariable, float]] = []
     for r, opts in enumerate(choices):
-        row = [pulp.LpVariable(f"y_{r}_{o}", cat=pulp.LpBinary) for o in range(len(opts))]
+        row = [model.add_variable(f"y_{r}_{o}", cat=pulp.LpBinary) for o in range(len(opts))]
         y.append(row)
         model += pulp.lpSum(row) == 1, f"choose[{r}]"
         for var, choice in zip(row, opts, strict=True):
@@ -101,7 +101,7 @@ def select_jointly(
     for h, held in enumerate(book.held):
         for j in held.offer.covered:
             if j in classes:
-                z[h, j] = pulp.LpVariable(f"z_{h}_{j}", lowBound=0)
+                z[h, j] = model.add_variable(f"z_{h}_{j}", lowBound=0)
                 objective.append((z[h, j], -float(rate[j])))
     constant = float(sum(rate[j] * outside[j] for j in classes))
     model += pulp.LpAffineExpression(objective, constant=constant)

@@ -234,7 +234,9 @@ class _Decision:
 
 
 def _eligible(res: SizingResult, profile: Profile, policy: RightSizingPolicy) -> tuple[np.ndarray, ...]:
-    """Eligible options, whether staying and stopping are allowed, per resource."""
+    """Per resource: options eligible alone (saving at least the minimum, or an allowed
+    upsize), options on the menu of a joint choice (every fitting option, upsizes only
+    when allowed), and whether staying and stopping are allowed."""
     savings = res.option_savings
     valid = res.option_index >= 0
     under = res.finding == int(Finding.UNDER_PROVISIONED)
@@ -242,9 +244,10 @@ def _eligible(res: SizingResult, profile: Profile, policy: RightSizingPolicy) ->
     floor = max(policy.min_monthly_savings, 1e-9)
     with np.errstate(invalid="ignore"):
         eligible = (valid & (savings >= floor)) | upsize
+    menu = valid & (~under[:, None] | policy.include_upsizes)
     terminate = res.idle & profile.terminate_idle
     stay = ~(upsize.any(axis=1))
-    return eligible, terminate, stay
+    return eligible, menu, terminate, stay
 
 
 def _decide_separable(
@@ -271,7 +274,7 @@ def _decide(
     resources: Resources,
     time_limit: float | None,
 ) -> _Decision:
-    eligible, terminate, stay = _eligible(res, profile, policy)
+    eligible, menu_ok, terminate, stay = _eligible(res, profile, policy)
     choice = _decide_separable(res, eligible, terminate, stay)
     if book is None:
         return _Decision(choice, None)
@@ -284,11 +287,9 @@ def _decide(
 
     cur = resources.current
     frac = resources.hours_fraction
-    coupled = []
-    for r in range(res.finding.shape[0]):
-        ks = [int(cur[r])] + [int(k) for k in res.option_index[r][eligible[r]]]
-        if any(covered_class(k) >= 0 for k in ks):
-            coupled.append(r)
+    row_covered = (tclass >= 0) & covered[np.maximum(tclass, 0)]
+    options_covered = menu_ok & row_covered[np.maximum(res.option_index, 0)]
+    coupled = [int(r) for r in np.flatnonzero(row_covered[cur] | options_covered.any(axis=1))]
     if not coupled:
         return _Decision(choice, None)
     menus: list[list[Choice]] = []
@@ -302,7 +303,7 @@ def _decide(
         if terminate[r]:
             menu.append(Choice(-1, 0.0))
             code.append(TERMINATE)
-        for m in np.flatnonzero(eligible[r]):
+        for m in np.flatnonzero(menu_ok[r]):
             k = int(res.option_index[r, m])
             menu.append(Choice(covered_class(k), float(frac[r] * priced.price[k])))
             code.append(int(m))

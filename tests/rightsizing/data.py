@@ -78,3 +78,31 @@ def ec2_catalog(shared: Path) -> list[InstanceTypeSpec]:
     from recommender.ingest import load_ec2_vantage_export
 
     return catalog_from_frame(load_ec2_vantage_export(shared / EC2_EXPORT))
+
+
+GPU_TRACE = "alibaba-clusterdata/cluster-trace-v2026-GenAI__pod_gpu_duty_cycle_anon_first30containers.csv"
+MEMORY_TRACE = "datacenter-traces-aggregated/alibaba2018_machine_usage_days_1_to_8_grouped_300_seconds.csv"
+POD_LIST = "alibaba-clusterdata/cluster-trace-gpu-v2023__openb_pod_list_default.csv"
+
+
+def gpu_traces(shared: Path, samples: int = 1441) -> list[np.ndarray]:
+    """Real per-container GPU duty cycles (% , 1-minute samples, 24 h) of the Alibaba
+    GenAI trace, for the containers with a full day of samples, in file order."""
+    frame = pd.read_csv(shared / GPU_TRACE)
+    out = []
+    for _, group in frame.groupby("container_ip", sort=False):
+        if len(group) == samples:
+            out.append(group.sort_values("timestamp_anon")["value"].to_numpy(dtype=np.float64).clip(0, 100))
+    return out
+
+
+def memory_shape(shared: Path) -> np.ndarray:
+    """A real memory-utilisation shape (%): Alibaba 2018 machines' mean memory use,
+    5-minute samples over 8 days (2,243 values)."""
+    frame = pd.read_csv(shared / MEMORY_TRACE)
+    return frame["mem_util_percent"].to_numpy(dtype=np.float64)
+
+
+def pods(shared: Path) -> pd.DataFrame:
+    """Real pod requests of the Alibaba 2023 GPU-cluster trace (``cpu_milli``, ``memory_mib``)."""
+    return pd.read_csv(shared / POD_LIST)
