@@ -193,12 +193,12 @@ def pack(
     if unplaceable(problem).size:
         raise ValueError("some member fits on no node type")
     started = time.perf_counter()
-    keys = np.round(np.column_stack([problem.cpu, problem.memory]), 9)
-    shapes, group = np.unique(keys, axis=0, return_inverse=True)
-    group = group.reshape(-1)
+    keys = np.round(np.column_stack([problem.cpu, problem.memory]).astype(np.float64), 9)
+    shapes, inverse = np.unique(keys, axis=0, return_inverse=True)
+    group = [int(g) for g in inverse.reshape(-1)]
     merged = PackingProblem(
-        cpu=shapes[:, 0],
-        memory=shapes[:, 1],
+        cpu=shapes[:, 0].astype(np.float64),
+        memory=shapes[:, 1].astype(np.float64),
         replicas=np.bincount(group, weights=problem.replicas, minlength=len(shapes)).astype(np.int64),
         node_cpu=problem.node_cpu,
         node_memory=problem.node_memory,

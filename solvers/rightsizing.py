@@ -38,7 +38,10 @@ Feasible set (named rules, reported when a resource has no option)
 
 Objective (per resource, exact)
     options(r) = the feasible k ≠ cur(r) in increasing c_rk, then increasing risk,
-    then name; the first ``max_options`` are returned.
+    then name; the first ``max_options`` are returned. Where c_rk = f_r · 730 · price_k
+    (every row not priced through a held commitment) the rows are scanned in
+    increasing price and the scan stops once ``max_options`` fit: no later row can be
+    cheaper. Rows priced through commitments are always evaluated.
 
 Performance risk (0-4) of r on k, per measured dimension with known capacity,
 with projected utilisation u_q = P_q(r,d) / cap_kd:
@@ -73,6 +76,7 @@ from solvers.rightsizing_stats import DimensionStats
 
 EPS = 1e-9
 CELLS_PER_CHUNK = 4_000_000
+BLOCK_COLUMNS = 48
 RISK_LEVELS = (95.0, 99.5, 100.0)
 """Percentiles the risk score reads (with the policy percentile first in ``demand``)."""
 
@@ -133,6 +137,12 @@ class CostModel(Protocol):
     def target_monthly(self, rows: IntArray, cols: IntArray) -> FloatArray:
         """``(len(rows), len(cols))`` cost of resource ``rows[i]`` on row ``cols[j]``."""
 
+    def pair_monthly(self, rows: IntArray, cols: IntArray) -> FloatArray:
+        """``(n,)`` cost of resource ``rows[i]`` on row ``cols[i]``."""
+
+    def special_columns(self, cols: IntArray) -> BoolArray:
+        """Rows whose cost is *not* ``fraction × price × 730`` (priced through commitments)."""
+
 
 @dataclass(frozen=True)
 class OnDemandCosts:
@@ -151,6 +161,15 @@ class OnDemandCosts:
         """Cost on the given rows."""
         out: FloatArray = np.outer(self.fraction[rows] * HOURS_PER_MONTH, self.price[cols])
         return out
+
+    def pair_monthly(self, rows: IntArray, cols: IntArray) -> FloatArray:
+        """Cost of each (resource, row) pair."""
+        out: FloatArray = self.fraction[rows] * self.price[cols] * HOURS_PER_MONTH
+        return out
+
+    def special_columns(self, cols: IntArray) -> BoolArray:
+        """None: every cost is proportional to the list price."""
+        return np.zeros(cols.shape[0], dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -367,12 +386,20 @@ def size_resources(
         cols = np.flatnonzero(col_mask)
         if cols.size == 0:
             continue
-        chunk = max(1, CELLS_PER_CHUNK // cols.size)
-        for start in range(0, rows.size, chunk):
-            _scan_chunk(
-                catalogue, resources, req, rule, costs, rows[start : start + chunk], cols,
-                capacity_all, name_rank, offered, required, scan,
-            )  # fmt: skip
+        _scan_group(
+            catalogue,
+            resources,
+            req,
+            rule,
+            costs,
+            rows,
+            cols,
+            capacity_all,
+            name_rank,
+            offered,
+            required,
+            scan,
+        )
 
     current_cost = costs.current_monthly()
     current_list = resources.hours_fraction * price[resources.current] * HOURS_PER_MONTH
@@ -409,25 +436,22 @@ def size_resources(
     )
 
 
-def _scan_chunk(
+def _fit(
     catalogue: Catalogue,
     resources: Resources,
     req: Requirements,
     rule: SizingRule,
-    costs: CostModel,
     rows: IntArray,
     cols: IntArray,
     capacity_all: FloatArray,
-    name_rank: IntArray,
     offered: np.ndarray,
     required: np.ndarray,
-    scan: _Scan,
-) -> None:
-    """Fit, cost, risk and top options for one block of resources × candidate rows."""
+) -> BoolArray:
+    """``(len(rows), len(cols))``: which candidate rows meet every requirement and rule."""
     cur = resources.current[rows]
     need = req.need[rows]
     cap = capacity_all[cols]  # (m, D)
-    fit = np.ones((rows.size, cols.size), dtype=bool)
+    fit = cols[None, :] != cur[:, None]
     for d, dim in enumerate(DIMENSIONS):
         if dim == "gpu":
             continue
@@ -455,40 +479,102 @@ def _scan_chunk(
     for w in range(offered.shape[1]):
         missing = required[rows, w][:, None] & ~offered[cols, w][None, :]
         fit &= missing == 0
-    fit &= cols[None, :] != cur[:, None]
-    scan.cells += int(fit.size)
-
-    price = costs.price
-    cheaper = price[cols][None, :] < price[cur][:, None] * (1 - 1e-9)
-    scan.cheaper_fit[rows] = (fit & cheaper).any(axis=1)
-    cost = costs.target_monthly(rows, cols)
-    cost = np.where(fit, cost, np.inf)
     if rule.max_performance_risk < 4:
-        risk_full, _ = risk_scores(req.demand[rows], req.measured[rows], cap[None, :, :])
-        cost = np.where(risk_full > rule.max_performance_risk, np.inf, cost)
-    scan.any_fit[rows] = np.isfinite(cost).any(axis=1)
+        risk, _ = risk_scores(req.demand[rows], req.measured[rows], cap[None, :, :])
+        fit &= risk <= rule.max_performance_risk
+    out: BoolArray = fit
+    return out
 
-    keep = min(cols.size, max(3 * rule.max_options, rule.max_options + 10))
-    if keep < cols.size:
-        top = np.argpartition(cost, keep - 1, axis=1)[:, :keep]
-    else:
-        top = np.broadcast_to(np.arange(cols.size), (rows.size, cols.size)).copy()
-    top_cost = np.take_along_axis(cost, top, axis=1)
-    top_cols = cols[top]  # (n, keep)
-    risk, risk_dims = risk_scores(req.demand[rows], req.measured[rows], capacity_all[top_cols])
-    order = np.lexsort((name_rank[top_cols], risk, np.round(top_cost, 6)), axis=1)
-    m = rule.max_options
-    best = order[:, :m]
-    best_cols = np.take_along_axis(top_cols, best, axis=1)
-    best_cost = np.take_along_axis(top_cost, best, axis=1)
-    valid = np.isfinite(best_cost)
-    width = best.shape[1]
-    scan.index[rows, :width] = np.where(valid, best_cols, -1)
-    scan.cost[rows, :width] = best_cost
-    frac = costs.fraction[rows][:, None]
-    scan.list_cost[rows, :width] = frac * price[best_cols] * HOURS_PER_MONTH
-    scan.risk[rows, :width] = np.take_along_axis(risk, best, axis=1)
-    scan.risk_dims[rows, :width] = np.take_along_axis(risk_dims, best[:, :, None], axis=1)
+
+def _price_blocks(prices: FloatArray, size: int) -> list[tuple[int, int]]:
+    """Consecutive blocks of about ``size`` price-sorted columns; a run of equal prices
+    never spans two blocks (so ties are always compared together).
+    """
+    blocks = []
+    start, n = 0, prices.size
+    while start < n:
+        end = min(n, start + size)
+        while end < n and prices[end] <= prices[end - 1]:
+            end += 1
+        blocks.append((start, end))
+        start = end
+    return blocks
+
+
+def _scan_group(
+    catalogue: Catalogue,
+    resources: Resources,
+    req: Requirements,
+    rule: SizingRule,
+    costs: CostModel,
+    rows: IntArray,
+    cols: IntArray,
+    capacity_all: FloatArray,
+    name_rank: IntArray,
+    offered: np.ndarray,
+    required: np.ndarray,
+    scan: _Scan,
+) -> None:
+    """Best options of the resources ``rows`` among the candidate catalogue rows ``cols``.
+
+    Regular columns (cost proportional to the list price) are scanned in increasing
+    price, in blocks; a resource stops once it has ``max_options`` fitting columns, as
+    no later column can be cheaper. Special columns (priced through held commitments)
+    are always evaluated. The candidates found are then ordered exactly by (cost,
+    risk, name) — the same result as ranking every column, at a fraction of the work.
+    """
+    price = costs.price
+    special_mask = costs.special_columns(cols)
+    special, regular = cols[special_mask], cols[~special_mask]
+    regular = regular[np.lexsort((name_rank[regular], price[regular]))]
+    found = np.zeros(rows.size, dtype=np.int64)
+    active = np.arange(rows.size)
+    pair_rows: list[IntArray] = []
+    pair_cols: list[IntArray] = []
+    fit_args = (capacity_all, offered, required)
+    for a, b in _price_blocks(price[regular], BLOCK_COLUMNS):
+        if active.size == 0:
+            break
+        block = regular[a:b]
+        fit = _fit(catalogue, resources, req, rule, rows[active], block, *fit_args)
+        scan.cells += int(fit.size)
+        hit_r, hit_c = np.nonzero(fit)
+        pair_rows.append(rows[active][hit_r])
+        pair_cols.append(block[hit_c])
+        found[active] += fit.sum(axis=1)
+        active = active[found[active] < rule.max_options]
+    if special.size:
+        chunk = max(1, CELLS_PER_CHUNK // special.size)
+        for start in range(0, rows.size, chunk):
+            part = rows[start : start + chunk]
+            fit = _fit(catalogue, resources, req, rule, part, special, *fit_args)
+            scan.cells += int(fit.size)
+            hit_r, hit_c = np.nonzero(fit)
+            pair_rows.append(part[hit_r])
+            pair_cols.append(special[hit_c])
+    pr = np.concatenate(pair_rows) if pair_rows else np.zeros(0, dtype=np.int64)
+    pc = np.concatenate(pair_cols) if pair_cols else np.zeros(0, dtype=np.int64)
+    if pr.size == 0:
+        return
+    cost = costs.pair_monthly(pr, pc)
+    risk, risk_dims = risk_scores(req.demand[pr], req.measured[pr], capacity_all[pc][:, None, :])
+    risk, risk_dims = risk[:, 0], risk_dims[:, 0, :]
+    order = np.lexsort((name_rank[pc], risk, np.round(cost, 6), pr))
+    pr, pc, cost, risk, risk_dims = pr[order], pc[order], cost[order], risk[order], risk_dims[order]
+    first = np.searchsorted(pr, pr, side="left")
+    rank = np.arange(pr.size) - first
+    keep = rank < rule.max_options
+    kr, kc, krank = pr[keep], pc[keep], rank[keep]
+    scan.index[kr, krank] = kc
+    scan.cost[kr, krank] = cost[keep]
+    scan.list_cost[kr, krank] = costs.fraction[kr] * price[kc] * HOURS_PER_MONTH
+    scan.risk[kr, krank] = risk[keep]
+    scan.risk_dims[kr, krank] = risk_dims[keep]
+    scan.any_fit[pr] = True
+    cheapest = np.full(resources.size, np.inf)
+    np.minimum.at(cheapest, pr, price[pc])
+    cur = resources.current[rows]
+    scan.cheaper_fit[rows] = cheapest[rows] < price[cur] * (1 - 1e-9)
 
 
 def _name_rank(catalogue: Catalogue) -> IntArray:

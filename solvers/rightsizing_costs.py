@@ -124,6 +124,22 @@ class CommittedCosts:
         out: FloatArray = np.where(self.covered_current, margin, linear) * HOURS_PER_MONTH
         return out
 
+    def pair_monthly(self, rows: IntArray, cols: IntArray) -> FloatArray:
+        """Cost of each (resource, row) pair."""
+        out: FloatArray = self.fraction[rows] * self.price[cols]
+        pos = self.column[cols]
+        cov = pos >= 0
+        if cov.any():
+            keys = self.key[rows[cov]]
+            out[cov] = self.moved[keys, pos[cov]] - self.base[keys]
+        out *= HOURS_PER_MONTH
+        return out
+
+    def special_columns(self, cols: IntArray) -> BoolArray:
+        """Rows of covered classes (priced through the held commitments)."""
+        out: BoolArray = self.column[cols] >= 0
+        return out
+
     def target_monthly(self, rows: IntArray, cols: IntArray) -> FloatArray:
         """Cost of ``rows`` on ``cols``."""
         out: FloatArray = np.outer(self.fraction[rows], self.price[cols])

@@ -12,9 +12,8 @@ from recommender.api.v1 import rightsizing_pb2 as rpb
 from recommender.api.v1 import routing_pb2 as wpb
 from recommender.errors import NotImplementedLeverError
 from recommender.planning.commitment_plans import plan_commitments
-from recommender.planning.rightsizing_plans import plan_right_size
 from recommender.server.codec.commitments import decode_plan_commitments, encode_plan_commitments
-from recommender.server.codec.rightsizing import decode_right_size, encode_right_size
+from recommender.server.codec.rightsizing import right_size_serialized
 from recommender.server.context import Context
 from recommender.server.runner import SolveRunner
 
@@ -43,10 +42,12 @@ class RecommenderServicer(service_grpc.RecommenderServicer):
     async def RightSize(  # noqa: N802
         self, request: rpb.RightSizeRequest, context: Context
     ) -> rpb.RightSizeResponse:
-        """Right-sizing of resources and fleet packing."""
-        domain = await asyncio.to_thread(decode_right_size, request)
-        outcome = await self._runner.run(plan_right_size, domain, context)
-        return await asyncio.to_thread(encode_right_size, outcome)
+        """Right-sizing of resources and fleet packing (decoded, solved and encoded in a worker:
+        serialized protos cross the process boundary far faster than the domain objects).
+        """
+        payload = await asyncio.to_thread(request.SerializeToString)
+        answer = await self._runner.run(right_size_serialized, payload, context)
+        return await asyncio.to_thread(rpb.RightSizeResponse.FromString, answer)
 
     async def ConsolidateVendors(  # noqa: N802
         self, request: vpb.ConsolidateVendorsRequest, context: Context

@@ -9,13 +9,15 @@ length) and validated vectorised (NaN/inf, negatives, percentages above 100).
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from google.type import money_pb2
 from pydantic import ValidationError
 
+from recommender.api.v1 import common_pb2 as pb
 from recommender.api.v1 import rightsizing_pb2 as rpb
+from recommender.domain.common import ActionType, SavingsPlan
 from recommender.domain.rightsizing import (
     PERCENT_DIMENSIONS,
     FleetPlanResult,
@@ -29,6 +31,7 @@ from recommender.domain.rightsizing import (
 )
 from recommender.errors import ViolationCollector
 from recommender.planning.rightsizing_inputs import default_catalog, fill_names
+from recommender.planning.rightsizing_plans import plan_right_size
 from recommender.server.codec.commitments import decode_offering, decode_usage_class
 from recommender.server.codec.common import (
     duration_seconds,
@@ -39,6 +42,8 @@ from recommender.server.codec.common import (
 )
 
 MAX_VIOLATIONS = 100
+_NANO = Decimal("1e-9")
+_NANOS = Decimal(1_000_000_000)
 _METRIC_DIMENSION = {
     rpb.METRIC_CPU_PERCENT: "cpu",
     rpb.METRIC_MEMORY_PERCENT: "memory",
@@ -521,8 +526,12 @@ def decode_right_size(req: rpb.RightSizeRequest) -> RightSizeRequest:
 # --- encoding -----------------------------------------------------------------------
 
 
-def _money(amount: float, currency: str) -> money_pb2.Money:
-    """google.type.Money of a float amount, fast (units and nanos share the sign)."""
+def _money(amount: float, currency: str) -> dict[str, Any]:
+    """google.type.Money fields of a float amount (units and nanos share the sign).
+
+    Returned as a dict: upb builds sub-messages from dicts in C, ~3x faster than
+    constructing ``Money`` objects for the ~100,000 amounts of a large answer.
+    """
     value = float(amount) if math.isfinite(amount) else 0.0
     units = int(value)  # toward zero
     nanos = int(round((value - units) * 1e9))
@@ -530,11 +539,18 @@ def _money(amount: float, currency: str) -> money_pb2.Money:
         units, nanos = units + 1, nanos - 1_000_000_000
     elif nanos <= -1_000_000_000:
         units, nanos = units - 1, nanos + 1_000_000_000
-    return money_pb2.Money(currency_code=currency, units=units, nanos=nanos)
+    return {"currency_code": currency, "units": units, "nanos": nanos}
 
 
-def _option(o: SizingOptionResult, currency: str) -> rpb.SizingOption:
-    return rpb.SizingOption(
+def _decimal_money(amount: Decimal, currency: str) -> dict[str, Any]:
+    """google.type.Money fields of an exact Decimal amount."""
+    value = amount.quantize(_NANO)
+    units = int(value)
+    return {"currency_code": currency, "units": units, "nanos": int((value - units) * _NANOS)}
+
+
+def _add_option(rec: rpb.ResourceRecommendation, o: SizingOptionResult, currency: str) -> None:
+    rec.options.add(
         rank=o.rank,
         instance_type=o.instance_type,
         region=o.region,
@@ -555,14 +571,15 @@ def _option(o: SizingOptionResult, currency: str) -> rpb.SizingOption:
     )
 
 
-def _recommendation(r: ResourceRecommendationResult, currency: str) -> rpb.ResourceRecommendation:
-    return rpb.ResourceRecommendation(
+def _add_recommendation(
+    response: rpb.RightSizeResponse, r: ResourceRecommendationResult, currency: str
+) -> None:
+    rec = response.recommendations.add(
         resource_id=r.resource_id,
         current_type=r.current_type,
         finding=_FINDINGS[r.finding],
         reasons=r.reasons,
         current_monthly_cost=_money(r.current_monthly_cost, currency),
-        options=[_option(o, currency) for o in r.options],
         required_vcpus=r.required_vcpus,
         required_memory_gib=r.required_memory_gib,
         region=r.region,
@@ -571,19 +588,50 @@ def _recommendation(r: ResourceRecommendationResult, currency: str) -> rpb.Resou
         required_network_mbps=r.required_network_mbps,
         current_performance_risk=r.current_performance_risk,
         utilization=[
-            rpb.MetricSummary(
-                metric=_DIMENSION_METRIC[u.dimension],
-                samples=u.samples,
-                mean=u.mean,
-                at_policy_percentile=u.at_policy_percentile,
-                p95=u.p95,
-                p99_5=u.p99_5,
-                max=u.max,
-            )
+            {
+                "metric": _DIMENSION_METRIC[u.dimension],
+                "samples": u.samples,
+                "mean": u.mean,
+                "at_policy_percentile": u.at_policy_percentile,
+                "p95": u.p95,
+                "p99_5": u.p99_5,
+                "max": u.max,
+            }
             for u in r.utilization
         ],
         current_on_demand_monthly_cost=_money(r.current_on_demand_monthly_cost, currency),
     )
+    for o in r.options:
+        _add_option(rec, o, currency)
+
+
+def _add_plan(response: rpb.RightSizeResponse, plan: SavingsPlan) -> None:
+    """Plan -> proto: the shared encoder for the plan, dict-built actions (thousands per plan)."""
+    msg = plan_to_proto(plan.model_copy(update={"actions": []}))
+    cur = plan.currency_code
+    action_type = {t: pb.ActionType.Value(f"ACTION_TYPE_{t.value.upper()}") for t in ActionType}
+    for a in plan.actions:
+        msg.actions.add(
+            order=a.order,
+            type=action_type[a.type],
+            description=a.description,
+            target=a.target,
+            offering_id=a.offering_id,
+            from_value=a.from_value,
+            to_value=a.to_value,
+            quantity=a.quantity,
+            quantity_unit=a.quantity_unit,
+            provider=a.provider,
+            region=a.region,
+            upfront_cost=_decimal_money(a.upfront_cost, cur),
+            monthly_cost=_decimal_money(a.monthly_cost, cur),
+            monthly_savings=_decimal_money(a.monthly_savings, cur),
+            marginal_value=_decimal_money(a.marginal_value, cur),
+            attributes=a.attributes,
+        )
+        if a.break_even_months is not None:
+            msg.actions[-1].break_even_months = a.break_even_months
+    response.plans.append(msg)
 
 
 def _fleet(f: FleetPlanResult, currency: str) -> rpb.FleetPlan:
@@ -612,14 +660,25 @@ def _fleet(f: FleetPlanResult, currency: str) -> rpb.FleetPlan:
 def encode_right_size(outcome: RightSizeOutcome) -> rpb.RightSizeResponse:
     """Domain outcome -> RightSizeResponse."""
     cur = outcome.currency_code
-    response = rpb.RightSizeResponse(
-        plans=[plan_to_proto(p) for p in outcome.plans],
-        recommendations=[_recommendation(r, cur) for r in outcome.recommendations],
-        warnings=outcome.warnings,
-    )
+    response = rpb.RightSizeResponse(warnings=outcome.warnings)
+    for plan in outcome.plans:
+        _add_plan(response, plan)
+    for r in outcome.recommendations:
+        _add_recommendation(response, r, cur)
     if outcome.fleet_plan is not None:
         response.fleet_plan.CopyFrom(_fleet(outcome.fleet_plan, cur))
     return response
+
+
+def right_size_serialized(payload: bytes, time_limit: float | None = None) -> bytes:
+    """Serialized RightSizeRequest -> serialized RightSizeResponse (the pool's plan function).
+
+    Runs in a solver worker: decoding, planning and encoding there keeps the server's
+    event loop free, and only bytes cross the process boundary (pickling the domain
+    request and the 10,000-resource outcome took ~0.5 s and ~3 s; bytes take ~0.05 s).
+    """
+    request = rpb.RightSizeRequest.FromString(payload)
+    return encode_right_size(plan_right_size(decode_right_size(request), time_limit)).SerializeToString()
 
 
 def encode_instance_type(spec: InstanceTypeSpec) -> rpb.InstanceType:
