@@ -32,7 +32,9 @@ def cpu_matrix(shared: Path, vms: int, samples: int = SAMPLES_14_DAYS) -> tuple[
     return [f"vm-{i}" for i in range(vms)], matrix
 
 
-def build_request(shared: Path, vms: int, *, encoding: str = "centi", **policy: object) -> rpb.RightSizeRequest:
+def build_request(
+    shared: Path, vms: int, *, encoding: str = "centi", **policy: object
+) -> rpb.RightSizeRequest:
     """A RightSizeRequest over ``vms`` VMs with the eastus Azure catalogue."""
     ids, matrix = cpu_matrix(shared, vms)
     req = rpb.RightSizeRequest(

@@ -92,8 +92,9 @@ def plan_fleet(
     node_price = np.array([price[k] for k in nodes_idx], dtype=np.float64)
     cpu, mem = member_requests(fleet, policy)
     replicas = np.array([m.replicas for m in fleet.members], dtype=np.int64)
-    problem = PackingProblem(cpu=cpu, memory=mem, replicas=replicas, node_cpu=node_cpu, node_memory=node_mem,
-                             node_price=node_price)  # fmt: skip
+    problem = PackingProblem(
+        cpu=cpu, memory=mem, replicas=replicas, node_cpu=node_cpu, node_memory=node_mem, node_price=node_price
+    )
     bad = unplaceable(problem)
     if bad.size:
         binding = [f"fleet.members[{i}]" for i in bad[:10]]

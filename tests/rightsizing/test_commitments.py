@@ -51,9 +51,14 @@ def _with_m5_reservation(
 ) -> rpb.RightSizeRequest:
     for name, nf in M5.items():
         req.usage_classes.add(
-            class_id=f"aws:us-east-1:{name}", provider="aws", region="us-east-1", instance_type=name,
-            family="m5", on_demand_rate=_rate(frame, name), normalization_factor=nf,
-        )  # fmt: skip
+            class_id=f"aws:us-east-1:{name}",
+            provider="aws",
+            region="us-east-1",
+            instance_type=name,
+            family="m5",
+            on_demand_rate=_rate(frame, name),
+            normalization_factor=nf,
+        )
     req.existing_commitments.add(
         commitment_id="ri-m5",
         quantity=units,
@@ -72,9 +77,13 @@ def _with_m5_reservation(
         for name in sp_rates:
             if name not in M5:
                 req.usage_classes.add(
-                    class_id=f"aws:us-east-1:{name}", provider="aws", region="us-east-1", instance_type=name,
-                    family=name.split(".")[0], on_demand_rate=_rate(frame, name),
-                )  # fmt: skip
+                    class_id=f"aws:us-east-1:{name}",
+                    provider="aws",
+                    region="us-east-1",
+                    instance_type=name,
+                    family=name.split(".")[0],
+                    on_demand_rate=_rate(frame, name),
+                )
         req.existing_commitments.add(
             commitment_id="sp",
             quantity=0.2,
@@ -151,12 +160,19 @@ def test_joint_choice_matches_brute_force_with_reservation_and_savings_plan(
 
     vms = _vms(shared_data, LOW_CPU_VMS, current="m5.xlarge")
     vms[3].current_type = "c5.xlarge"
-    sp = {"m5.large": 0.096 * 0.72, "m5.xlarge": 0.192 * 0.72, "m5.2xlarge": 0.384 * 0.72,
-          "c5.large": 0.085 * 0.75, "c5.xlarge": 0.170 * 0.75}  # fmt: skip
+    sp = {
+        "m5.large": 0.096 * 0.72,
+        "m5.xlarge": 0.192 * 0.72,
+        "m5.2xlarge": 0.384 * 0.72,
+        "c5.large": 0.085 * 0.75,
+        "c5.xlarge": 0.170 * 0.75,
+    }
     req = _with_m5_reservation(
         request(ec2, vms, include_families=["m5", "c5"], max_options=3, single_profile=True),
-        ec2_frame, 1.0, sp_rates=sp,
-    )  # fmt: skip
+        ec2_frame,
+        1.0,
+        sp_rates=sp,
+    )
     resp = run(req)
     (plan,) = resp.plans
     assert_actions_add_up(plan)

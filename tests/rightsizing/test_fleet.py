@@ -50,8 +50,9 @@ def _partitions(items: list[int]) -> Iterator[list[list[int]]]:
         yield [[first], *part]
 
 
-def brute_force(cpu: list[float], mem: list[float], node_cpu: list[float], node_mem: list[float],
-                price: list[float]) -> float:  # fmt: skip
+def brute_force(
+    cpu: list[float], mem: list[float], node_cpu: list[float], node_mem: list[float], price: list[float]
+) -> float:
     """Cheapest packing: every partition of the replicas, each block on its cheapest fitting type."""
     best = float("inf")
     for part in _partitions(list(range(len(cpu)))):
@@ -59,8 +60,11 @@ def brute_force(cpu: list[float], mem: list[float], node_cpu: list[float], node_
         for block in part:
             c = sum(cpu[i] for i in block)
             m = sum(mem[i] for i in block)
-            fitting = [p for p, nc, nm in zip(price, node_cpu, node_mem, strict=True)
-                       if c <= nc + 1e-9 and m <= nm + 1e-9]  # fmt: skip
+            fitting = [
+                p
+                for p, nc, nm in zip(price, node_cpu, node_mem, strict=True)
+                if c <= nc + 1e-9 and m <= nm + 1e-9
+            ]
             if not fitting:
                 total = float("inf")
                 break
@@ -170,21 +174,27 @@ def test_large_fleet_reports_bound_and_gap(azure: list[InstanceTypeSpec], cpu_po
     node_cpu, node_mem, price = _node_table(azure)
     ffd = heuristic(
         PackingProblem(
-            cpu=np.array([m[1] for m in members]), memory=np.array([m[2] for m in members]),
-            replicas=np.ones(len(members), dtype=np.int64), node_cpu=np.array(node_cpu),
-            node_memory=np.array(node_mem), node_price=np.array(price),
+            cpu=np.array([m[1] for m in members]),
+            memory=np.array([m[2] for m in members]),
+            replicas=np.ones(len(members), dtype=np.int64),
+            node_cpu=np.array(node_cpu),
+            node_memory=np.array(node_mem),
+            node_price=np.array(price),
         )
-    )  # fmt: skip
+    )
     cost = float(money(fp.monthly_cost)) / 730
     assert cost <= sum(price[n.node_type] for n in ffd) + 1e-9
     assert fp.solver.status in (pb.SOLVE_STATUS_OPTIMAL, pb.SOLVE_STATUS_FEASIBLE)
     assert fp.solver.bound <= fp.solver.objective + 1e-7
-    assert fp.solver.relative_gap == pytest.approx((fp.solver.objective - fp.solver.bound) / fp.solver.objective,
-                                                   abs=1e-9)  # fmt: skip
+    assert fp.solver.relative_gap == pytest.approx(
+        (fp.solver.objective - fp.solver.bound) / fp.solver.objective, abs=1e-9
+    )
     # The capacity bound (cheapest $/vCPU and $/GiB times the totals) is a valid lower bound too.
     total_cpu, total_mem = sum(m[1] for m in members), sum(m[2] for m in members)
-    bound = max(total_cpu * min(p / c for p, c in zip(price, node_cpu, strict=True)),
-                total_mem * min(p / g for p, g in zip(price, node_mem, strict=True)))  # fmt: skip
+    bound = max(
+        total_cpu * min(p / c for p, c in zip(price, node_cpu, strict=True)),
+        total_mem * min(p / g for p, g in zip(price, node_mem, strict=True)),
+    )
     assert cost >= bound - 1e-9
     assert sum(len(n.placements) for n in fp.nodes) == len(members)
 
@@ -195,3 +205,31 @@ def test_member_larger_than_every_node_is_infeasible(azure: list[InstanceTypeSpe
         run(req)
     assert info.value.binding == ["fleet.members[0]"]
     assert "huge" in info.value.message
+
+
+@pytest.mark.parametrize("symmetry_breaking", [False, True])
+def test_solver_with_and_without_symmetry_breaking_matches_brute_force(
+    azure: list[InstanceTypeSpec], cpu_pods: pd.DataFrame, symmetry_breaking: bool
+) -> None:
+    from solvers.fleet_packing import pack
+
+    node_cpu, node_mem, price = _node_table(azure)
+    for seed in range(3):
+        rows = cpu_pods.sample(n=5, random_state=100 + seed)
+        cpu = (rows["cpu_milli"] / 1000).tolist()
+        mem = (rows["memory_mib"] / 1024).tolist()
+        packing = pack(
+            PackingProblem(
+                cpu=np.array(cpu),
+                memory=np.array(mem),
+                replicas=np.ones(5, dtype=np.int64),
+                node_cpu=np.array(node_cpu),
+                node_memory=np.array(node_mem),
+                node_price=np.array(price),
+            ),
+            time_limit=30,
+            symmetry_breaking=symmetry_breaking,
+        )
+        assert packing.hourly_cost == pytest.approx(
+            brute_force(cpu, mem, node_cpu, node_mem, price), abs=1e-9
+        )

@@ -84,9 +84,13 @@ def test_azure_traces_match_brute_force(
     vms = [Vm(vm, assign_size(vm), window[i], region=REGION, provider="azure") for i, vm in enumerate(ids)]
     usages = [Usage(cpu=[float(x) for x in window[i]]) for i in range(len(ids))]
     compared = _check(
-        azure, vms, usages, Policy(cpu_percentile=percentile, cpu_headroom=headroom),
-        cpu_percentile=percentile, cpu_headroom=headroom,
-    )  # fmt: skip
+        azure,
+        vms,
+        usages,
+        Policy(cpu_percentile=percentile, cpu_headroom=headroom),
+        cpu_percentile=percentile,
+        cpu_headroom=headroom,
+    )
     assert compared >= 250  # 100 VMs x up to 3 options
 
 
@@ -119,15 +123,20 @@ def test_ec2_catalogue_with_architecture_change_and_family_rules(
     usages = [Usage(cpu=[float(x) for x in window[i]]) for i in range(30)]
     excluded = ("t2", "t3", "t3a", "t4g", "m1", "m2", "m3", "c1", "c3", "r3")
     _check(
-        ec2, vms, usages,
+        ec2,
+        vms,
+        usages,
         Policy(allow_architecture_change=True, exclude_families=excluded),
-        allow_architecture_change=True, exclude_families=list(excluded),
-    )  # fmt: skip
+        allow_architecture_change=True,
+        exclude_families=list(excluded),
+    )
     _check(
-        ec2, vms, usages,
+        ec2,
+        vms,
+        usages,
         Policy(include_families=("m5", "m6i", "c5", "r5", "m6g")),
         include_families=["m5", "m6i", "c5", "r5", "m6g"],
-    )  # fmt: skip
+    )
 
 
 def test_gpu_count_fits_observed_peak_on_real_gpu_traces(
@@ -142,8 +151,16 @@ def test_gpu_count_fits_observed_peak_on_real_gpu_traces(
     for i, gpu in enumerate(gpus[:12]):
         cpu = samples[i, : gpu.size]
         mem = np.roll(memory, 53 * i)[: gpu.size]
-        vm = Vm(f"gpu-{i}", hosts[i % 3], cpu, memory=mem, gpu=gpu, region=REGION, provider="azure",
-                interval_seconds=60)  # fmt: skip
+        vm = Vm(
+            f"gpu-{i}",
+            hosts[i % 3],
+            cpu,
+            memory=mem,
+            gpu=gpu,
+            region=REGION,
+            provider="azure",
+            interval_seconds=60,
+        )
         vms.append(vm)
         usages.append(
             Usage(
@@ -165,5 +182,7 @@ def test_gpu_count_fits_observed_peak_on_real_gpu_traces(
         for o in rec.options:
             assert o.gpu_count >= peak_gpus - 1e-9
             assert specs[o.instance_type].gpu_model == current.gpu_model
-    assert any(rec.options and rec.options[0].gpu_count < specs[vm.current_type].gpu_count
-               for vm, rec in zip(vms, resp.recommendations, strict=True))  # fmt: skip
+    assert any(
+        rec.options and rec.options[0].gpu_count < specs[vm.current_type].gpu_count
+        for vm, rec in zip(vms, resp.recommendations, strict=True)
+    )

@@ -111,8 +111,11 @@ def decode_catalog(
             continue
         key = (t.provider, t.region, t.name)
         if key in seen:
-            errors.add(f"{path}.name", f"duplicate type '{t.name}' in {t.provider or '-'}/{t.region or '-'} "
-                       f"(also catalog[{seen[key]}])")  # fmt: skip
+            errors.add(
+                f"{path}.name",
+                f"duplicate type '{t.name}' in {t.provider or '-'}/{t.region or '-'} "
+                f"(also catalog[{seen[key]}])",
+            )
         seen[key] = k
     return fill_names(specs), False
 
@@ -440,8 +443,16 @@ def _decode_fleet(
     index = _lookup(catalog)
     nodes: list[int] = []
     for i, name in enumerate(msg.node_types):
-        row = _resolve(index, catalog, name, msg.provider, msg.region, f"fleet.node_types[{i}]", errors,
-                       region_field="fleet.region")  # fmt: skip
+        row = _resolve(
+            index,
+            catalog,
+            name,
+            msg.provider,
+            msg.region,
+            f"fleet.node_types[{i}]",
+            errors,
+            region_field="fleet.region",
+        )
         if row is not None:
             nodes.append(row)
     if not msg.node_types and msg.region:
@@ -467,8 +478,16 @@ def _decode_fleet(
             )
     current: dict[int, int] = {}
     for name, count in msg.current_nodes.items():
-        row = _resolve(index, catalog, name, msg.provider, msg.region, f"fleet.current_nodes[{name}]", errors,
-                       region_field="fleet.region")  # fmt: skip
+        row = _resolve(
+            index,
+            catalog,
+            name,
+            msg.provider,
+            msg.region,
+            f"fleet.current_nodes[{name}]",
+            errors,
+            region_field="fleet.region",
+        )
         if count < 0:
             errors.add(f"fleet.current_nodes[{name}]", f"must be non-negative, got {count}")
         elif row is not None and count:
