@@ -41,7 +41,7 @@ def main() -> None:
     print(f"# cores {os.cpu_count()}, load average {load[0]:.2f}; symmetry breaking {args.symmetry_breaking}")
     print("pods  shapes  wall_s  cpu_s  peak_rss_mib  status     objective  bound      gap      ffd        ffd/obj")
     for n in args.sizes:
-        rows = frame.sample(n=n, random_state=7)
+        rows = frame.sample(n=n, random_state=7, replace=n > len(frame))
         problem = PackingProblem(
             cpu=(rows["cpu_milli"] / 1000).to_numpy(dtype=np.float64),
             memory=(rows["memory_mib"] / 1024).to_numpy(dtype=np.float64),

@@ -37,26 +37,37 @@ fixing); explicit ordering constraints *hurt* it: on 60 real Alibaba pods × 6 A
 node types, 10 s, the gaps were 0.3-3.5 % without them, 5.7-8.1 % with open_order and
 8.8-20 % with both (``docs/rightsizing.md``). They are therefore off by default.
 
-Members with identical requests are merged (replicas add up) before the model is
-built. Solved by HiGHS under a time limit; on large fleets the best packing found is
-returned with its proven bound and gap. If the solver finds nothing better in time,
-the heuristic packing is returned (status FEASIBLE) with the best proven bound.
+Strategy. Members with identical requests are merged (replicas add up). Small
+models (≤ ``TINY_LIMIT`` replica-slot variables) are solved exactly with the compact
+MILP above. Larger ones first go through the pattern formulation by column generation
+(:mod:`solvers.fleet_patterns`, near-tight LP bound); if that does not prove
+optimality and the compact model is still moderate (≤ ``COMPACT_LIMIT``), the compact
+MILP gets the other half of the time and the better packing wins, with the better
+bound. Everything runs under the time limit: the answer carries status OPTIMAL or
+FEASIBLE, the proven bound and the gap; when nothing better than the
+first-fit-decreasing packing is found in time, that packing is returned.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pulp
 
+from solvers.fleet_patterns import solve_patterns
 from solvers.pulp_runner import solve
 from solvers.result import SolveReport, SolveStatus, solver_name
 from solvers.rightsizing_data import FloatArray, IntArray
 
 EPS = 1e-9
+TINY_LIMIT = 400
+"""Compact models up to this many replica-slot variables are solved directly (exact)."""
+COMPACT_LIMIT = 4_000
+"""Above TINY_LIMIT, column generation runs first; up to this size the compact MILP then
+gets the remaining time if the patterns did not prove optimality, and the better wins."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +250,41 @@ def _pack_distinct(
         by_cost = int(math.floor(ub / problem.node_price[k] + 1e-9)) if problem.node_price[k] > 0 else total
         slots.append(min(fit_reps, by_cost, total))
 
+    compact_size = sum(slots[k] * int((cap[:, k] > 0).sum()) for k in range(types))
+    slot_array = np.array(slots, dtype=np.int64)
+    if compact_size <= TINY_LIMIT:
+        return _pack_compact(problem, start, slots, cap, time_limit, started, symmetry_breaking)
+    both = compact_size <= COMPACT_LIMIT
+    share = None if time_limit is None else (0.5 * time_limit if both else time_limit)
+    patterns = _pack_patterns(problem, start, slot_array, share, started)
+    if patterns.report.status is SolveStatus.OPTIMAL or not both:
+        return patterns
+    compact = _pack_compact(problem, start, slots, cap, time_limit, started, symmetry_breaking)
+    best = compact if compact.hourly_cost < patterns.hourly_cost - 1e-9 else patterns
+    bound = min(max(patterns.report.bound, compact.report.bound), best.hourly_cost)
+    proven = best.hourly_cost - bound <= 1e-9 * max(1.0, best.hourly_cost)
+    report = replace(
+        best.report,
+        bound=bound,
+        status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
+        solve_seconds=time.perf_counter() - started,
+        message=f"best of column generation ({patterns.report.message}) and the compact MILP",
+    )
+    return Packing(best.nodes, best.hourly_cost, report)
+
+
+def _pack_compact(
+    problem: PackingProblem,
+    start: list[Node],
+    slots: list[int],
+    cap: IntArray,
+    time_limit: float | None,
+    started: float,
+    symmetry_breaking: bool,
+) -> Packing:
+    """The compact MILP of the module docstring."""
+    ub = sum(problem.node_price[n.node_type] for n in start)
+    members, types = cap.shape
     model = pulp.LpProblem("fleet_packing", pulp.LpMinimize)
     y = {
         (k, b): model.add_variable(f"y_{k}_{b}", cat=pulp.LpBinary)
@@ -305,6 +351,42 @@ def _pack_distinct(
         message=f"MILP gave no better packing in time ({report.message}); first-fit-decreasing packing",
     )
     return Packing(start, ub, fallback)
+
+
+def _pack_patterns(
+    problem: PackingProblem, start: list[Node], slots: IntArray, time_limit: float | None, started: float
+) -> Packing:
+    """Large fleets: the pattern formulation by column generation (:mod:`solvers.fleet_patterns`)."""
+    remaining = None if time_limit is None else max(0.5, time_limit - (time.perf_counter() - started))
+    try:
+        result = solve_patterns(
+            problem.cpu,
+            problem.memory,
+            problem.replicas,
+            problem.node_cpu,
+            problem.node_memory,
+            problem.node_price,
+            [(n.node_type, n.members) for n in start],
+            slots,
+            time_limit=remaining,
+        )
+    except TimeoutError:
+        ub = sum(problem.node_price[n.node_type] for n in start)
+        report = SolveReport(
+            solver=solver_name(),
+            status=SolveStatus.FEASIBLE,
+            objective=ub,
+            bound=min(capacity_bound(problem), ub),
+            solve_seconds=time.perf_counter() - started,
+            variables=0,
+            constraints=0,
+            time_limit_seconds=time_limit,
+            message="no pattern packing in time; first-fit-decreasing packing",
+        )
+        return Packing(start, ub, report)
+    bound = max(result.report.bound, min(capacity_bound(problem), result.hourly_cost))
+    report = replace(result.report, bound=bound)
+    return Packing([Node(k, members) for k, members in result.nodes], result.hourly_cost, report)
 
 
 def _read(

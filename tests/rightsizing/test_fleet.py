@@ -16,6 +16,7 @@ from recommender.api.v1 import rightsizing_pb2 as rpb
 from recommender.domain.rightsizing import InstanceTypeSpec
 from recommender.errors import InfeasibleError
 from solvers.fleet_packing import PackingProblem, heuristic
+from solvers.result import SolveStatus
 from tests.rightsizing.data import SAMPLES_14_DAYS, pods
 from tests.rightsizing.helpers import assert_actions_add_up, money, request, run
 
@@ -233,3 +234,38 @@ def test_solver_with_and_without_symmetry_breaking_matches_brute_force(
         assert packing.hourly_cost == pytest.approx(
             brute_force(cpu, mem, node_cpu, node_mem, price), abs=1e-9
         )
+
+
+def test_column_generation_path_against_brute_force(
+    azure: list[InstanceTypeSpec], cpu_pods: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large fleets use node patterns by column generation; forced here on small fleets:
+    a proven optimum must equal brute force, and otherwise bound <= optimum <= packing."""
+    import solvers.fleet_packing as fleet_packing
+
+    monkeypatch.setattr(fleet_packing, "TINY_LIMIT", 0)
+    monkeypatch.setattr(fleet_packing, "COMPACT_LIMIT", 0)
+    node_cpu, node_mem, price = _node_table(azure)
+    proven = 0
+    for seed in range(6):
+        rows = cpu_pods.sample(n=6, random_state=200 + seed)
+        cpu = (rows["cpu_milli"] / 1000).tolist()
+        mem = (rows["memory_mib"] / 1024).tolist()
+        packing = fleet_packing.pack(
+            PackingProblem(
+                cpu=np.array(cpu),
+                memory=np.array(mem),
+                replicas=np.ones(6, dtype=np.int64),
+                node_cpu=np.array(node_cpu),
+                node_memory=np.array(node_mem),
+                node_price=np.array(price),
+            ),
+            time_limit=30,
+        )
+        best = brute_force(cpu, mem, node_cpu, node_mem, price)
+        assert "column generation" in packing.report.message
+        assert packing.report.bound <= best + 1e-9 <= packing.hourly_cost + 2e-9
+        if packing.report.status == SolveStatus.OPTIMAL:
+            proven += 1
+            assert packing.hourly_cost == pytest.approx(best, abs=1e-9)
+    assert proven >= 3
