@@ -289,7 +289,7 @@ def _build_blocks(
         centi = np.zeros(len(members), dtype=bool)
         for pos, (_, series, _, is_centi) in enumerate(members):
             if is_centi:
-                samples[pos] = np.asarray(series.centi_values, dtype=np.uint32)
+                samples[pos] = series.centi_values
                 centi[pos] = True
             else:
                 samples[pos] = series.values
