@@ -30,16 +30,22 @@ def main() -> None:
     args = parser.parse_args()
     shared = shared_data_dir()
     frame = pods(shared)
-    frame = frame[(frame["num_gpu"] == 0) & (frame["cpu_milli"] <= 30_000) & (frame["memory_mib"] <= 120 * 1024)]
-    frame = frame[frame["memory_mib"] > 0]
+    cpu_only = (frame["num_gpu"] == 0) & (frame["cpu_milli"] <= 30_000)
+    frame = frame[cpu_only & (frame["memory_mib"] <= 120 * 1024) & (frame["memory_mib"] > 0)]
     specs = {s.name: s for s in azure_catalog(shared)}
     node_cpu = np.array([specs[n].vcpus * (1 - OVERHEAD) for n in NODES])
     node_mem = np.array([specs[n].memory_gib * (1 - OVERHEAD) for n in NODES])
     price = np.array([specs[n].hourly_price for n in NODES])
     load = os.getloadavg()
-    print(f"# fleet packing: {len(NODES)} Azure node types, {OVERHEAD:.0%} overhead, time limit {args.time_limit} s")
+    print(
+        f"# fleet packing: {len(NODES)} Azure node types, {OVERHEAD:.0%} overhead, "
+        f"time limit {args.time_limit} s"
+    )
     print(f"# cores {os.cpu_count()}, load average {load[0]:.2f}; symmetry breaking {args.symmetry_breaking}")
-    print("pods  shapes  wall_s  cpu_s  peak_rss_mib  status     objective  bound      gap      ffd        ffd/obj")
+    print(
+        "pods  shapes  wall_s  cpu_s  peak_rss_mib  status     objective  bound      gap      "
+        "ffd        ffd/obj"
+    )
     for n in args.sizes:
         rows = frame.sample(n=n, random_state=7, replace=n > len(frame))
         problem = PackingProblem(
@@ -63,9 +69,15 @@ def main() -> None:
             f"{ffd / packing.hourly_cost:.3f}"
         )
         if n <= 8:
-            best = brute_force(problem.cpu.tolist(), problem.memory.tolist(), node_cpu.tolist(),
-                               node_mem.tolist(), price.tolist())  # fmt: skip
-            print(f"      brute force optimum {best:.4f} (MILP {'matches' if abs(best - packing.hourly_cost) < 1e-9 else 'DIFFERS'})")
+            best = brute_force(
+                problem.cpu.tolist(),
+                problem.memory.tolist(),
+                node_cpu.tolist(),
+                node_mem.tolist(),
+                price.tolist(),
+            )
+            verdict = "matches" if abs(best - packing.hourly_cost) < 1e-9 else "DIFFERS"
+            print(f"      brute force optimum {best:.4f} (MILP {verdict})")
 
 
 if __name__ == "__main__":
