@@ -20,6 +20,7 @@ from clients.client import RecommenderCallError, RecommenderClient
 from clients.local_server import local_server
 from clients.render import plans_table, to_json
 from recommender.api.v1 import commitments_pb2
+from recommender.errors import InvalidArgumentError, RecommenderError
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -170,6 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except RecommenderCallError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except InvalidArgumentError as error:
+        print("error: invalid input", file=sys.stderr)
+        for violation in error.violations:
+            print(f"  {violation.field}: {violation.description}", file=sys.stderr)
+        return 2
+    except (RecommenderError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
