@@ -155,9 +155,7 @@ class ScenarioProblem:
 
     def paid_hours(self, candidate: Candidate, scenario: int) -> float:
         """τ: hours of ``scenario``'s blocks in which ``candidate`` is active."""
-        return sum(
-            b.hours for b in self.blocks if b.scenario == scenario and _active(candidate, b)
-        )
+        return sum(b.hours for b in self.blocks if b.scenario == scenario and _active(candidate, b))
 
     def check(self) -> None:
         """Raise ``ValueError`` on inconsistent data."""
@@ -170,7 +168,11 @@ class ScenarioProblem:
         if not 0.0 <= self.risk_aversion <= 1.0 or not 0.0 <= self.cvar_level < 1.0:
             raise ValueError("risk aversion must be in [0, 1] and the CVaR level in [0, 1)")
         for b in self.blocks:
-            if not 0 <= b.scenario < len(p) or b.usage.shape[1:] != (j,) or b.weight.shape != b.usage.shape[:1]:
+            if (
+                not 0 <= b.scenario < len(p)
+                or b.usage.shape[1:] != (j,)
+                or b.weight.shape != b.usage.shape[:1]
+            ):
                 raise ValueError("block shapes or scenario index are inconsistent")
             if (b.usage < 0).any() or not np.isfinite(b.usage).all() or (b.weight < 0).any():
                 raise ValueError("block usage and weights must be finite and non-negative")
@@ -293,7 +295,8 @@ def solve_scenarios(
     lam, beta = problem.risk_aversion, problem.cvar_level
     probs = problem.probabilities
     losses = [
-        pulp.LpAffineExpression(cost_terms[w], constant=float(constants[w] - offsets[w])) for w in range(omega)
+        pulp.LpAffineExpression(cost_terms[w], constant=float(constants[w] - offsets[w]))
+        for w in range(omega)
     ]
     objective = pulp.LpAffineExpression()
     eta: pulp.LpVariable | None = None
@@ -314,9 +317,7 @@ def solve_scenarios(
     now = [i for i, c in enumerate(problem.candidates) if c.start_hour <= 0 and c.groups is None]
     if math.isfinite(problem.max_lock_in):
         model += (
-            pulp.LpAffineExpression(
-                [(qvars[i][0], problem.candidates[i].lock_in_per_unit) for i in now]
-            )
+            pulp.LpAffineExpression([(qvars[i][0], problem.candidates[i].lock_in_per_unit) for i in now])
             <= problem.max_lock_in,
             "lock_in_cap",
         )
@@ -365,7 +366,8 @@ def _explainer(problem: ScenarioProblem) -> Callable[[str], str]:
             )
         if name == "upfront_budget":
             return (
-                f"The upfront budget of {problem.max_upfront:,.2f} is fully used; a larger budget would save more."
+                f"The upfront budget of {problem.max_upfront:,.2f} is fully used; "
+                "a larger budget would save more."
             )
         return name
 

@@ -68,9 +68,14 @@ class ScenarioOracle:
 
         for c_i, c in enumerate(pr.candidates):
             for w in range(omega):
-                tau = sum(b.end_hour - b.start_hour for b in pr.blocks if b.scenario == w and active(
-                    c.start_hour, c.start_hour + c.duration_hours, b))
-                unit = c.offer.unit_cost if isinstance(c.offer, ReservedOffer) else c.offer.cost_per_commitment
+                tau = sum(
+                    b.end_hour - b.start_hour
+                    for b in pr.blocks
+                    if b.scenario == w and active(c.start_hour, c.start_hour + c.duration_hours, b)
+                )
+                unit = (
+                    c.offer.unit_cost if isinstance(c.offer, ReservedOffer) else c.offer.cost_per_commitment
+                )
                 q = qidx[c_i][group(c_i, w)]
                 loss_rows[w][q] = loss_rows[w].get(q, 0.0) + unit * tau
 
@@ -128,14 +133,18 @@ class ScenarioOracle:
             rows.append((row, -offsets[w], math.inf))  # xi + eta - (L_lin) >= -o_w
         now = [i for i, c in enumerate(pr.candidates) if c.start_hour <= 0 and c.groups is None]
         if math.isfinite(pr.max_lock_in):
-            rows.append(({qidx[i][0]: pr.candidates[i].lock_in_per_unit for i in now}, -math.inf, pr.max_lock_in))
+            rows.append(
+                ({qidx[i][0]: pr.candidates[i].lock_in_per_unit for i in now}, -math.inf, pr.max_lock_in)
+            )
         if math.isfinite(pr.max_upfront):
-            rows.append(({qidx[i][0]: pr.candidates[i].upfront_per_unit for i in now}, -math.inf, pr.max_upfront))
+            rows.append(
+                ({qidx[i][0]: pr.candidates[i].upfront_per_unit for i in now}, -math.inf, pr.max_upfront)
+            )
 
         low, high = np.array(lo), np.array(hi)
         integrality = np.array(integ)
         if fixed is not None:
-            for c_i, c in enumerate(pr.candidates):
+            for c_i in range(len(pr.candidates)):
                 for w in range(omega):
                     col = qidx[c_i][group(c_i, w)]
                     low[col] = high[col] = fixed[c_i, w]
@@ -158,9 +167,7 @@ class ScenarioOracle:
         )
         assert res.status == 0, res.message
         x = res.x
-        losses = np.array(
-            [sum(v * x[k] for k, v in loss_rows[w].items()) - offsets[w] for w in range(omega)]
-        )
+        losses = np.array([sum(v * x[k] for k, v in loss_rows[w].items()) - offsets[w] for w in range(omega)])
         q = np.array(
             [[x[qidx[c_i][group(c_i, w)]] for w in range(omega)] for c_i in range(len(pr.candidates))]
         ).reshape(len(pr.candidates), omega)

@@ -53,11 +53,15 @@ def _random_problem(seed: int) -> ScenarioProblem:
         cov = scope()
         if rng.random() < 0.5:
             size = float(rng.choice([1.0, 2.0]))
-            return ReservedOffer(name, cov, size, size * float(np.mean(price[list(cov)] / norm[list(cov)])) * 0.6)
+            return ReservedOffer(
+                name, cov, size, size * float(np.mean(price[list(cov)] / norm[list(cov)])) * 0.6
+            )
         return SpendOffer(name, cov, tuple(float(price[j] * rng.uniform(0.5, 0.9)) for j in cov))
 
     held = [
-        HeldInstrument(offer(f"h{h}"), float(rng.uniform(0.5, 2.0)), 0.0, float(rng.choice([10.0, 20.0, math.inf])))
+        HeldInstrument(
+            offer(f"h{h}"), float(rng.uniform(0.5, 2.0)), 0.0, float(rng.choice([10.0, 20.0, math.inf]))
+        )
         for h in range(int(rng.integers(0, 3)))
     ]
     candidates = []
@@ -171,16 +175,24 @@ def test_one_scenario_gives_the_deterministic_optimum(lam: float) -> None:
     p, r, d = 0.2, 0.13, 0.35
     block = Block(0, 0.0, 200.0, usage[:, None], np.ones(200))
     ri = ScenarioProblem(
-        np.array([p]), np.ones(1), np.ones(1), (block,),
+        np.array([p]),
+        np.ones(1),
+        np.ones(1),
+        (block,),
         candidates=(Candidate(ReservedOffer("ri", (0,), 1.0, r), whole_units=True),),
-        risk_aversion=lam, cvar_level=0.8,
+        risk_aversion=lam,
+        cvar_level=0.8,
     )
     k_star = max(k for k in range(0, 20) if k == 0 or (usage >= k).mean() >= r / p)
     assert solve_scenarios(ri).quantities[0, 0] == k_star
     sp = ScenarioProblem(
-        np.array([p]), np.ones(1), np.ones(1), (block,),
+        np.array([p]),
+        np.ones(1),
+        np.ones(1),
+        (block,),
         candidates=(Candidate(SpendOffer("sp", (0,), ((1 - d) * p,))),),
-        risk_aversion=lam, cvar_level=0.8,
+        risk_aversion=lam,
+        cvar_level=0.8,
     )
     sol = solve_scenarios(sp)
     q = np.sort(usage)[math.ceil(d * 200) - 1]
@@ -201,9 +213,14 @@ def test_cvar_optimum_matches_brute_force(beta: float) -> None:
     probs = rng.dirichlet(np.ones(6))
     blocks = tuple(Block(w, 0.0, hours, np.array([[levels[w]]]), np.array([hours])) for w in range(6))
     problem = ScenarioProblem(
-        np.array([p]), np.ones(1), probs, blocks,
+        np.array([p]),
+        np.ones(1),
+        probs,
+        blocks,
         candidates=(Candidate(SpendOffer("sp", (0,), ((1 - d) * p,))),),
-        offsets=p * levels * hours, risk_aversion=1.0, cvar_level=beta,
+        offsets=p * levels * hours,
+        risk_aversion=1.0,
+        cvar_level=beta,
     )
 
     def cvar_at(q: float) -> float:
