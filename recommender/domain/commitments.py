@@ -168,7 +168,7 @@ class RiskPolicy(DomainModel):
     conservative_risk_aversion: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.9
     max_lock_in_currency_months: NonNegative = 0.0  # 0 = no cap
     seed: int = 0
-    rows_per_month: Annotated[int, Field(ge=2, le=744)] = 24
+    rows_per_month: Annotated[int, Field(ge=2, le=744)] = 12
 
 
 class LadderPolicy(DomainModel):

@@ -150,7 +150,7 @@ def plan_frontier(
 def _solve(
     hz: Horizon, cands: list[Slot], lam: float, caps: list[float] | None, time_limit: float | None
 ) -> ScenarioSolution:
-    sol = hzm.SOLVE(hzm.scenario_problem(hz, cands, lam, caps), time_limit=time_limit)
+    sol = hzm.SOLVE(hzm.scenario_problem(hz, cands, lam, caps), time_limit=time_limit, mip_gap=1e-6)
     if sol.report.status.has_solution:
         return sol
     if sol.report.status.value == "infeasible":

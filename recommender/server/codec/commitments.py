@@ -213,7 +213,7 @@ def _decode_risk(risk: cpb.RiskPolicy) -> dict[str, Any]:
         "conservative_risk_aversion": risk.conservative_risk_aversion or 0.9,
         "max_lock_in_currency_months": risk.max_lock_in_currency_months,
         "seed": risk.seed,
-        "rows_per_month": risk.rows_per_month or 24,
+        "rows_per_month": risk.rows_per_month or 12,
     }
 
 
