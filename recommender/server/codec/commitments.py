@@ -158,19 +158,6 @@ def _check_references(req: CommitmentRequest, errors: ViolationCollector) -> Non
         offering_ids.add(offering.offering_id)
     targets = [(f"offerings[{i}]", o) for i, o in enumerate(req.offerings)]
     targets += [(f"existing_commitments[{i}].terms", e.terms) for i, e in enumerate(req.existing_commitments)]
-    scenarios = req.policy.risk.scenarios if req.policy.risk is not None else []
-    for i, scenario in enumerate(scenarios):
-        for k, event in enumerate(scenario.decommissions):
-            if event.class_id and event.class_id not in rates:
-                errors.add(
-                    f"policy.risk.scenarios[{i}].decommissions[{k}].class_id",
-                    f"unknown usage class '{event.class_id}'",
-                )
-            if event.month >= req.policy.horizon_months:
-                errors.add(
-                    f"policy.risk.scenarios[{i}].decommissions[{k}].month",
-                    f"{event.month} is not inside the {req.policy.horizon_months}-month horizon",
-                )
     for path, offering in targets:
         if offering.reserved_instance is not None:
             for k, cid in enumerate(offering.reserved_instance.covered_class_ids):
@@ -217,6 +204,19 @@ def _decode_risk(risk: cpb.RiskPolicy) -> dict[str, Any]:
     }
 
 
+def _check_scenarios(
+    req: cpb.PlanCommitmentsRequest, class_ids: list[str], errors: ViolationCollector
+) -> None:
+    horizon = req.policy.horizon_months or 12
+    for i, scenario in enumerate(req.policy.risk.scenarios):
+        for k, event in enumerate(scenario.decommissions):
+            path = f"policy.risk.scenarios[{i}].decommissions[{k}]"
+            if event.class_id and event.class_id not in class_ids:
+                errors.add(f"{path}.class_id", f"unknown usage class '{event.class_id}'")
+            if event.month >= horizon:
+                errors.add(f"{path}.month", f"{event.month} is not inside the {horizon}-month horizon")
+
+
 def decode_plan_commitments(req: cpb.PlanCommitmentsRequest) -> CommitmentRequest:
     """Validate and convert a PlanCommitmentsRequest; raises InvalidArgumentError listing every problem."""
     errors = ViolationCollector(limit=MAX_VIOLATIONS)
@@ -225,6 +225,7 @@ def decode_plan_commitments(req: cpb.PlanCommitmentsRequest) -> CommitmentReques
     classes = [decode_usage_class(c, f"usage_classes[{j}]", errors) for j, c in enumerate(req.usage_classes)]
     class_ids = [c["class_id"] for c in classes]
     usage = _decode_usage(req, class_ids, errors)
+    _check_scenarios(req, class_ids, errors)
     policy = req.policy
     terms = [
         enum_to_domain(t, pb.CommitmentTerm, Term, "COMMITMENT_TERM_", f"policy.allowed_terms[{i}]", errors)
