@@ -9,10 +9,13 @@ For each usage class ``j`` (column of an hourly history ``y[t, j]``, t = 0..T-1)
    projected over 3 years). Levels are clipped at 0.
 2. **Seasonality** — an additive profile of period P = 168 hours (hour of week) when
    the history has ≥ 2 weeks, 24 (hour of day) with ≥ 2 days, none otherwise: the
-   median detrended value at each phase, centred to mean zero. Phases continue from
+   median detrended value at each hour of day plus (weekly) the median remaining
+   offset of each day of week — 31 parameters rather than 168, so a few weeks of
+   history do not overfit — centred to mean zero. With ≥ 2 weeks the slope uses
+   only day pairs a whole number of weeks apart (unbiased by the weekly pattern). Phases continue from
    the history (hour ``T + h`` has phase ``(T + h) mod P``).
 3. **Uncertainty** — residuals ``e = y − trend − season`` are resampled in whole
-   blocks (weeks when P = 168, days when P = 24), the same block for every class so
+   blocks (weeks when the history has ≥ 8 of them, else days), the same block for every class so
    cross-class correlation is kept; the slope is resampled from a day-block
    bootstrap of the Theil–Sen fit. A sample path is
    ``max(0, level_T + s_ω · min(h, T) + season + residual block)``, where ``level_T``
@@ -102,12 +105,16 @@ class ForecastModel:
         return {q: np.quantile(paths, q, axis=0) for q in levels}
 
 
-def _theil_sen(x: FloatArray, y: FloatArray) -> tuple[float, float]:
-    """Median pairwise slope and the median intercept."""
+def _theil_sen(x: FloatArray, y: FloatArray, week: bool = False) -> tuple[float, float]:
+    """Median pairwise slope and the median intercept (``week``: only pairs a whole number of
+    weeks apart, so a day-of-week pattern does not bias the slope).
+    """
     if len(x) < 3:
         return 0.0, float(np.median(y)) if len(y) else 0.0
     i, k = np.triu_indices(len(x), 1)
     keep = x[k] != x[i]
+    if week:
+        keep &= np.isclose(np.mod(x[k] - x[i], 168.0), 0.0)
     if not keep.any():
         return 0.0, float(np.median(y))
     i, k = i[keep], k[keep]
@@ -128,15 +135,16 @@ def fit_forecast(history: FloatArray, *, seed: int = 0, slope_samples: int = 64)
     if days >= 3:
         daily = y[: days * 24].reshape(days, 24, classes).mean(axis=1)
         centre = np.arange(days) * 24.0 + 11.5
+        week = days >= 14
         for j in range(classes):
-            slope[j], intercept[j] = _theil_sen(centre, daily[:, j])
+            slope[j], intercept[j] = _theil_sen(centre, daily[:, j], week)
         for s in range(slope_samples):
             pick = np.sort(rng.integers(0, days, size=days))
             if len(np.unique(pick)) < 3:
                 samples[s] = slope
                 continue
             for j in range(classes):
-                samples[s, j] = _theil_sen(centre[pick], daily[pick, j])[0]
+                samples[s, j] = _theil_sen(centre[pick], daily[pick, j], week)[0]
     else:
         intercept = y.mean(axis=0)
         samples[:] = 0.0
@@ -145,14 +153,21 @@ def fit_forecast(history: FloatArray, *, seed: int = 0, slope_samples: int = 64)
     period = 168 if hours >= 336 else 24 if hours >= 48 else 1
     seasonal = np.zeros((period, classes))
     if period > 1:
-        phase = t.astype(int) % period
-        for h in range(period):
-            seasonal[h] = np.median(detrended[phase == h], axis=0)
+        hour = t.astype(int) % 24
+        by_hour = np.array([np.median(detrended[hour == h], axis=0) for h in range(24)])
+        seasonal = np.tile(by_hour, (period // 24, 1))
+        if period == 168:  # hour-of-day profile plus day-of-week offsets: 31 parameters, not 168
+            day = (t.astype(int) % 168) // 24
+            rest = detrended - by_hour[hour]
+            by_day = np.array([np.median(rest[day == d], axis=0) for d in range(7)])
+            seasonal = seasonal + np.repeat(by_day, 24, axis=0)
         seasonal -= seasonal.mean(axis=0, keepdims=True)
-        residuals = detrended - seasonal[phase]
+        params = 24 + (7 if period == 168 else 0) + 2
+        residuals = (detrended - seasonal[t.astype(int) % period]) * np.sqrt(hours / max(1, hours - params))
     else:
         residuals = detrended
-    block = period if period > 1 else max(1, min(24, hours))
+    # whole weeks only with enough of them (≥ 8) to resample; days otherwise
+    block = 168 if hours >= 8 * 168 else 24 if hours >= 48 else max(1, hours)
     return ForecastModel(hours, intercept, slope, samples, period, seasonal, residuals, block)
 
 
