@@ -9,7 +9,7 @@ from google.type import money_pb2
 
 from recommender.api.v1 import commitments_pb2, common_pb2
 
-_PROFILE_STYLE = {
+_PROFILE_STYLE: dict[int, tuple[str, str, str]] = {
     common_pb2.RISK_PROFILE_CONSERVATIVE: ("conservative", "tab:green", "s"),
     common_pb2.RISK_PROFILE_BALANCED: ("balanced", "tab:blue", "D"),
     common_pb2.RISK_PROFILE_AGGRESSIVE: ("aggressive", "tab:red", "^"),

@@ -178,13 +178,15 @@ class ScenarioProblem:
                 raise ValueError("block usage and weights must be finite and non-negative")
             if abs(float(b.weight.sum()) - b.hours) > 1e-6 * max(1.0, b.hours):
                 raise ValueError("block weights must add up to the block's hours")
-            for inst in (*self.held, *self.candidates):
+            instruments: list[HeldInstrument | Candidate] = [*self.held, *self.candidates]
+            for inst in instruments:
                 if any(b.start_hour < edge < b.end_hour for edge in (inst.start_hour, inst.end_hour)):
                     raise ValueError("a block straddles an instrument's start or end; split it")
         for c in self.candidates:
             if c.groups is not None and len(c.groups) != len(p):
                 raise ValueError("candidate groups must have one entry per scenario")
-        for inst in (*self.held, *self.candidates):
+        everything: list[HeldInstrument | Candidate] = [*self.held, *self.candidates]
+        for inst in everything:
             if not inst.offer.covered or max(inst.offer.covered) >= j:
                 raise ValueError(f"offer {inst.offer.offering_id} covers an unknown class")
 

@@ -181,9 +181,9 @@ def _ladder_caps(base: list[Slot], quantities: np.ndarray, ladder: list[Slot], t
 
 
 def _same(a: list[Item], b: list[Item]) -> bool:
-    key = lambda items: sorted(  # noqa: E731
-        (i.label, i.start, i.kind, tuple(np.round(i.quantity, 9))) for i in items
-    )
+    def key(items: list[Item]) -> list[tuple[str, int, str, tuple[float, ...]]]:
+        return sorted((i.label, i.start, i.kind, tuple(np.round(i.quantity, 9))) for i in items)
+
     return key(a) == key(b)
 
 
@@ -227,7 +227,10 @@ def _assemble(hz: Horizon, b: _Built, base_eval: Evaluation) -> SavingsPlan:
     ev = b.evaluation
     months = hz.months
     figs = ev.figures
-    exp = lambda arr: float(probs @ arr.sum(axis=1))  # noqa: E731  expected horizon total
+
+    def exp(arr: np.ndarray) -> float:  # expected horizon total
+        return float(probs @ arr.sum(axis=1))
+
     baseline_m = exp(figs.baseline_cost) / months
     plan_m = exp(figs.plan_cost) / months
     expected, cvar, p_loss = _risk_numbers(hz, ev)
@@ -311,7 +314,10 @@ def _ratio(a: float, b: float) -> float:
 def _kpis(hz: Horizon, ev: Evaluation) -> Kpis:
     probs = hz.scenarios.probabilities
     f = ev.figures
-    total = lambda arr: float(probs @ arr.sum(axis=1))  # noqa: E731
+
+    def total(arr: np.ndarray) -> float:
+        return float(probs @ arr.sum(axis=1))
+
     od = total(f.on_demand_equivalent)
     effective = total(f.plan_cost) - total(f.new_commitment_cost) + total(f.active_commitment_cost)
     util = _ratio(total(f.used_commitment_cost), total(f.active_commitment_cost))
@@ -595,13 +601,16 @@ def _curve(hz: Horizon, evaluator: Evaluator, plan: SavingsPlan, b: _Built) -> S
     def whole(it: Item) -> bool:
         return it.offering.reserved_instance is not None and not hz.request.policy.allow_fractional_units
 
-    points = []
+    points: list[CurvePoint] = []
     for scale in CURVE_SCALES:
         items = hzm.scaled(b.items, scale, whole)
         ev = evaluator.evaluate([it for it in items if (it.quantity > 1e-12).any()])
         e, c, p = _risk_numbers(hz, ev)
         f = ev.figures
-        total = lambda arr: float(probs @ arr.sum(axis=1))  # noqa: E731
+
+    def total(arr: np.ndarray) -> float:
+        return float(probs @ arr.sum(axis=1))
+
         util = _ratio(total(f.used_commitment_cost), total(f.active_commitment_cost))
         points.append(
             CurvePoint(
@@ -617,6 +626,7 @@ def _curve(hz: Horizon, evaluator: Evaluator, plan: SavingsPlan, b: _Built) -> S
                 probability_of_loss=p,
             )
         )
+
     return SavingsCurve(
         reference_plan_id=plan.plan_id,
         basis=(

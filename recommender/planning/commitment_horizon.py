@@ -223,7 +223,7 @@ class Slot:
 def slots(hz: Horizon, ladder_epochs: list[int]) -> list[Slot]:
     """Candidate purchases: now, at each ladder epoch, renewals and replacements at expiries."""
     prep = hz.prepared
-    offers = [
+    offers: list[tuple[CommitmentOffering, Offer]] = [
         *zip(prep.reserved, prep.problem.reserved, strict=True),
         *zip(prep.spend, prep.problem.spend, strict=True),
     ]
@@ -365,7 +365,7 @@ class Evaluation:
     @property
     def savings(self) -> FloatArray:
         """Savings over the horizon per scenario."""
-        return self.figures.savings.sum(axis=1)
+        return np.asarray(self.figures.savings.sum(axis=1), dtype=np.float64)
 
 
 class Evaluator:
