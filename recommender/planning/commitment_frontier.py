@@ -601,16 +601,15 @@ def _curve(hz: Horizon, evaluator: Evaluator, plan: SavingsPlan, b: _Built) -> S
     def whole(it: Item) -> bool:
         return it.offering.reserved_instance is not None and not hz.request.policy.allow_fractional_units
 
+    def total(arr: np.ndarray) -> float:
+        return float(probs @ arr.sum(axis=1))
+
     points: list[CurvePoint] = []
     for scale in CURVE_SCALES:
         items = hzm.scaled(b.items, scale, whole)
         ev = evaluator.evaluate([it for it in items if (it.quantity > 1e-12).any()])
         e, c, p = _risk_numbers(hz, ev)
         f = ev.figures
-
-    def total(arr: np.ndarray) -> float:
-        return float(probs @ arr.sum(axis=1))
-
         util = _ratio(total(f.used_commitment_cost), total(f.active_commitment_cost))
         points.append(
             CurvePoint(
