@@ -245,7 +245,9 @@ class Evaluation:
         return self.monthly * self.horizon_months + self.one_time
 
 
-def vendor_basis_cost(problem: VendorProblem, vendor: int, bought: Sequence[float]) -> tuple[float, int]:
+def vendor_basis_cost(
+    problem: VendorProblem, vendor: int, bought: Sequence[float] | FloatArray
+) -> tuple[float, int]:
     """Cost of the vendor's vendor-basis lines at quantities ``bought`` and the tier reached."""
     breaks, lines = problem.vendor_breaks(vendor)
     total = float(sum(bought[li] for li in lines))
@@ -263,7 +265,7 @@ def vendor_basis_cost(problem: VendorProblem, vendor: int, bought: Sequence[floa
 def evaluate(
     problem: VendorProblem,
     alloc: Allocation,
-    bought: Sequence[float] | None = None,
+    bought: Sequence[float] | FloatArray | None = None,
     kept: Sequence[bool] | None = None,
     *,
     tol: float = 1e-6,
@@ -352,7 +354,11 @@ def evaluate(
         dem = problem.demands[d]
         if dem.current_vendor >= 0 and problem.lines[li].vendor != dem.current_vendor:
             migration += dem.migration_cost_per_unit * x
-            if problem.forbid_migration and x > tol:
+            if (
+                problem.forbid_migration
+                and x > tol
+                and problem.vendors[dem.current_vendor].keep != Keep.EXCLUDED
+            ):
                 violations.append(f"demand {d} migrated")
     if problem.single_sourcing:
         for d in range(len(problem.demands)):

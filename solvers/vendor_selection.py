@@ -143,7 +143,11 @@ def build_model(problem: VendorProblem) -> BuiltModel:
     eligible: list[list[int]] = []
     for d in demands:
         lines_ok = [li for li in d.eligible if vendors[lines[li].vendor].keep != Keep.EXCLUDED]
-        if problem.forbid_migration and d.current_vendor >= 0:
+        if (
+            problem.forbid_migration
+            and d.current_vendor >= 0
+            and vendors[d.current_vendor].keep != Keep.EXCLUDED
+        ):
             lines_ok = [li for li in lines_ok if lines[li].vendor == d.current_vendor]
         eligible.append(lines_ok)
     potential = np.zeros(len(lines))
@@ -299,15 +303,14 @@ def build_model(problem: VendorProblem) -> BuiltModel:
             picks: Terms = []
             big_m = sum(demands[di].quantity for di in dis if demands[di].population == pop)
             for cap, xs in by_cap.items():
-                model += _expr([(s, 1.0)] + [(x, -1.0) for x, _ in xs]) >= 0, (
-                    f"bundle_{li}_{pop}_{cap}"
-                )
+                model += _expr([(s, 1.0)] + [(x, -1.0) for x, _ in xs]) >= 0, (f"bundle_{li}_{pop}_{cap}")
                 if not problem.allow_overbuy:
                     b = model.add_variable(f"b_{li}_{pop}_{cap}", cat=pulp.LpBinary)
                     picks.append((b, 1.0))
-                    model += _expr(
-                        [(s, 1.0)] + [(x, -1.0) for x, _ in xs] + [(b, big_m)]
-                    ) <= big_m, f"bundle_max_{li}_{pop}_{cap}"
+                    model += (
+                        _expr([(s, 1.0)] + [(x, -1.0) for x, _ in xs] + [(b, big_m)]) <= big_m,
+                        f"bundle_max_{li}_{pop}_{cap}",
+                    )
             if picks:
                 model += _expr(picks) == 1, f"bundle_pick_{li}_{pop}"
         need_expr = _expr(need)
@@ -486,3 +489,46 @@ def relaxation_bound(problem: VendorProblem) -> float:
             var.cat = pulp.LpContinuous
     return solve(built.model).objective
 
+
+def check_feasible(problem: VendorProblem, *, time_limit: float | None = None) -> bool | None:
+    """Whether any portfolio satisfies ``problem``'s rules (``None`` if undecided in time)."""
+    built = build_model(problem)
+    built.model.setObjective(pulp.LpAffineExpression(constant=0.0))
+    report = solve(built.model, time_limit=time_limit)
+    if report.status.has_solution:
+        return True
+    if report.status is SolveStatus.INFEASIBLE:
+        return False
+    return None
+
+
+def min_cover(problem: VendorProblem, *, time_limit: float | None = None) -> list[int] | None:
+    """Fewest vendors that can serve every demand (ignoring prices and capacities).
+
+    Forced vendors are in, excluded ones out, per-category limits hold. ``None`` when no
+    set of vendors covers every demand within those rules.
+    """
+    model = pulp.LpProblem("vendor_cover", pulp.LpMinimize)
+    pick = {
+        v: model.add_variable(
+            f"pick_{v}", lowBound=1 if vd.keep == Keep.FORCED else 0, upBound=1, cat=pulp.LpInteger
+        )
+        for v, vd in enumerate(problem.vendors)
+        if vd.keep != Keep.EXCLUDED
+    }
+    for di, d in enumerate(problem.demands):
+        if d.quantity <= 0:
+            continue
+        owners = sorted({problem.lines[li].vendor for li in d.eligible} & set(pick))
+        if not owners:
+            return None
+        model += pulp.lpSum(pick[v] for v in owners) >= 1, f"cover_{di}"
+    for cat, limit in problem.category_limits.items():
+        mine = [y for v, y in pick.items() if problem.vendors[v].category == cat]
+        if mine:
+            model += pulp.lpSum(mine) <= limit, f"category_{cat}"
+    model += pulp.lpSum(pick.values())
+    report = solve(model, time_limit=time_limit)
+    if not report.status.has_solution:
+        return None
+    return [v for v, y in pick.items() if (y.value() or 0) > 0.5]

@@ -183,7 +183,9 @@ def _fixed_tier_lp(
     """Given vendors kept and each open line's (or vendor's) tier (-1 = unused), the cheapest
     allocation: a linear programme."""
     nd, nl, nv = len(demands), len(lines), len(vendors)
-    pairs = [(d, li) for d in range(nd) for li in range(nl) if demands[d].capability in lines[li].capabilities]
+    pairs = [
+        (d, li) for d in range(nd) for li in range(nl) if demands[d].capability in lines[li].capabilities
+    ]
     pops = sorted({(li, dem.population) for (d, li) in pairs if (dem := demands[d]).population >= 0})
     n = len(pairs) + nl + nv + len(pops)
     xq = {p: k for k, p in enumerate(pairs)}

@@ -140,9 +140,14 @@ def _random_case(seed: int) -> tuple[VendorProblem, dict[str, object]]:
             if rng.random() < 0.3 and cap == 1:
                 continue
             n_tiers = int(rng.integers(1, 4))
-            breaks = tuple(float(b) for b in np.concatenate([[0], np.sort(rng.choice(np.arange(5, 40, 5), n_tiers - 1, replace=False))]))
+            breaks = tuple(
+                float(b)
+                for b in np.concatenate(
+                    [[0], np.sort(rng.choice(np.arange(5, 40, 5), n_tiers - 1, replace=False))]
+                )
+            )
             base = float(rng.uniform(2, 6))
-            prices = tuple(float(round(base * (1 - 0.15 * r) , 2)) for r in range(n_tiers))
+            prices = tuple(float(round(base * (1 - 0.15 * r), 2)) for r in range(n_tiers))
             incremental = bool(rng.random() < 0.5)
             b_lines.append(BLine(v, (cap,), breaks, prices, incremental))
             lines.append(Line(v, (cap,), breaks, prices, incremental=incremental, name=f"{v}-{cap}"))
@@ -167,7 +172,11 @@ def _random_case(seed: int) -> tuple[VendorProblem, dict[str, object]]:
         allow_overbuy=overbuy,
     )
     oracle = dict(
-        vendors=b_vendors, lines=b_lines, demands=b_demands, horizon=horizon, max_vendors=max_vendors,
+        vendors=b_vendors,
+        lines=b_lines,
+        demands=b_demands,
+        horizon=horizon,
+        max_vendors=max_vendors,
         overbuy=overbuy,
     )
     return problem, oracle
@@ -205,7 +214,10 @@ def test_forced_and_excluded_vendors_match_brute_force() -> None:
 
     problem = replace(problem, vendors=tuple(vendors), max_vendors=None)
     expected = brute_force(
-        b_vendors, oracle["lines"], oracle["demands"], horizon=oracle["horizon"],  # type: ignore[arg-type]
+        b_vendors,
+        oracle["lines"],
+        oracle["demands"],
+        horizon=oracle["horizon"],  # type: ignore[arg-type]
         overbuy=oracle["overbuy"],  # type: ignore[arg-type]
     )
     sol = solve_vendor_selection(problem)
@@ -253,7 +265,9 @@ def _rich_case(seed: int) -> tuple[VendorProblem, list[BVendor], list[BLine], li
             pop = 0 if k == 0 else -1
             cur = int(rng.integers(-1, 3))
             eligible = tuple(li for li, ln in enumerate(lines) if cap in ln.capabilities)
-            demands.append(Demand(cap, qty, eligible, current_vendor=cur, migration_cost_per_unit=1.0, population=pop))
+            demands.append(
+                Demand(cap, qty, eligible, current_vendor=cur, migration_cost_per_unit=1.0, population=pop)
+            )
             b_demands.append(BDemand(cap, qty, cur, 1.0, pop))
     problem = VendorProblem(tuple(vendors), tuple(lines), tuple(demands), horizon_months=3)
     return problem, b_vendors, b_lines, b_demands

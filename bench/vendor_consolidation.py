@@ -1,0 +1,195 @@
+"""Benchmark: vendor consolidation at 50 vendors × 200 demands × 5 tiers.
+
+Generates reproducible instances (seeded), solves them with the production MILP
+(HiGHS through PuLP, 1 thread) and, as the baseline in the same run, the same model
+with CBC (PuLP's bundled solver, 1 thread). Prints per instance: build and solve time,
+peak memory (max RSS of this process), objective, bound, gap, status, and the ratio
+CBC time / HiGHS time (and CBC's objective and gap, if it stopped at its time limit).
+
+Instance: 4 technology categories × 10 capabilities; each vendor covers 4-10
+capabilities of its category (one line each, a fifth of them bundles of two or
+three), every line with 5 volume tiers (breaks 0, 50, 250, 1,000, 5,000 units scaled
+per capability; prices falling 4-12 % per tier around a capability base price ±25 %),
+half all-units and half incremental; platform fees, minimum commitments on a third of
+the vendors, exit penalties on incumbents, onboarding costs on the others; 200 demands
+(lognormal quantities), 85 % with a current vendor and a migration cost per unit;
+policy: at most 15 vendors, 5 per category, 12-month horizon, over-buying allowed.
+
+Usage: python -m bench.vendor_consolidation [--seeds 3] [--cbc-limit 120] [--no-cbc]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import resource
+import time
+
+import numpy as np
+import pulp
+
+from solvers.vendor_problem import Demand, Line, Vendor, VendorProblem
+from solvers.vendor_selection import build_model, solve_vendor_selection
+
+N_VENDORS, N_DEMANDS, N_TIERS = 50, 200, 5
+N_CATEGORIES, CAPS_PER_CATEGORY = 4, 10
+
+
+def generate(seed: int) -> VendorProblem:
+    """A reproducible 50 × 200 × 5 instance."""
+    rng = np.random.default_rng(seed)
+    n_caps = N_CATEGORIES * CAPS_PER_CATEGORY
+    base_price = rng.lognormal(mean=1.5, sigma=0.8, size=n_caps)  # per unit-month
+    scale = rng.choice([1.0, 2.0, 5.0, 10.0], size=n_caps)
+    vendors: list[Vendor] = []
+    lines: list[Line] = []
+    incumbent = rng.random(N_VENDORS) < 0.5
+    for v in range(N_VENDORS):
+        cat = v % N_CATEGORIES
+        caps = cat * CAPS_PER_CATEGORY + rng.choice(
+            CAPS_PER_CATEGORY, size=int(rng.integers(4, 11)), replace=False
+        )
+        level = rng.uniform(0.75, 1.25)
+        fee = float(rng.choice([0, 100, 250, 500, 1000]))
+        commit = float(rng.choice([0, 2000, 5000])) if rng.random() < 0.33 else 0.0
+        vendors.append(
+            Vendor(
+                fixed_fee=fee,
+                min_commitment=commit,
+                exit_penalty=float(rng.choice([0, 1000, 5000])) if incumbent[v] else 0.0,
+                onboarding_cost=0.0 if incumbent[v] else float(rng.choice([0, 2000, 10000])),
+                category=cat,
+                name=f"vendor-{v:02d}",
+            )
+        )
+        caps_list = [int(c) for c in caps]
+        while caps_list:
+            take = (
+                1
+                if rng.random() < 0.8 or len(caps_list) < 2
+                else int(rng.integers(2, min(3, len(caps_list)) + 1))
+            )
+            group, caps_list = tuple(sorted(caps_list[:take])), caps_list[take:]
+            ref = group[0]
+            breaks = tuple(float(b * scale[ref]) for b in (0, 50, 250, 1000, 5000))
+            price = float(base_price[list(group)].sum() * level * (0.85 if len(group) > 1 else 1.0))
+            drops = rng.uniform(0.04, 0.12, size=N_TIERS - 1)
+            prices = [price]
+            for drop in drops:
+                prices.append(prices[-1] * (1 - drop))
+            lines.append(
+                Line(
+                    vendor=v,
+                    capabilities=group,
+                    breaks=breaks,
+                    prices=tuple(round(p, 4) for p in prices),
+                    incremental=bool(rng.random() < 0.5),
+                    name=f"v{v:02d}-{'+'.join(map(str, group))}",
+                )
+            )
+    demands: list[Demand] = []
+    for d in range(N_DEMANDS):
+        cap = int(rng.integers(n_caps))
+        eligible = tuple(li for li, ln in enumerate(lines) if cap in ln.capabilities)
+        if not eligible:
+            cap = lines[int(rng.integers(len(lines)))].capabilities[0]
+            eligible = tuple(li for li, ln in enumerate(lines) if cap in ln.capabilities)
+        qty = float(np.round(rng.lognormal(mean=math.log(200 * scale[cap]), sigma=1.0)))
+        owners = sorted({lines[li].vendor for li in eligible if incumbent[lines[li].vendor]})
+        current = int(rng.choice(owners)) if owners and rng.random() < 0.85 else -1
+        demands.append(
+            Demand(
+                capability=cap,
+                quantity=max(qty, 1.0),
+                eligible=eligible,
+                current_vendor=current,
+                migration_cost_per_unit=float(base_price[cap] * rng.uniform(0.5, 3.0))
+                if current >= 0
+                else 0.0,
+                name=f"demand-{d:03d}",
+            )
+        )
+    return VendorProblem(
+        vendors=tuple(vendors),
+        lines=tuple(lines),
+        demands=tuple(demands),
+        horizon_months=12,
+        max_vendors=15,
+        category_limits=dict.fromkeys(range(N_CATEGORIES), 5),
+    )
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (MiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run(seed: int, cbc_limit: float, with_cbc: bool) -> dict[str, float]:
+    problem = generate(seed)
+    started = time.perf_counter()
+    sol = solve_vendor_selection(problem, time_limit=120)
+    total = time.perf_counter() - started
+    rep = sol.report
+    row = {
+        "seed": seed,
+        "lines": len(problem.lines),
+        "vars": rep.variables,
+        "rows": rep.constraints,
+        "highs_s": rep.solve_seconds,
+        "total_s": total,
+        "objective": rep.objective,
+        "bound": rep.bound,
+        "gap": rep.relative_gap,
+        "status": rep.status.value,
+        "kept": sum(sol.kept),
+        "rss_mb": peak_rss_mb(),
+    }
+    if with_cbc:
+        built = build_model(problem)
+        t0 = time.perf_counter()
+        built.model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=cbc_limit, threads=1, gapRel=1e-9))
+        cbc_s = time.perf_counter() - t0
+        cbc_obj = float(pulp.value(built.model.objective) or math.nan)
+        row.update(
+            cbc_s=cbc_s,
+            cbc_objective=cbc_obj,
+            cbc_status=pulp.LpStatus[built.model.status],
+            ratio=cbc_s / max(rep.solve_seconds, 1e-9),
+        )
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--cbc-limit", type=float, default=120.0)
+    parser.add_argument("--no-cbc", action="store_true")
+    args = parser.parse_args()
+    print(
+        f"vendor consolidation: {N_VENDORS} vendors x {N_DEMANDS} demands x {N_TIERS} tiers; "
+        f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+    )
+    header = (
+        f"{'seed':>4} {'lines':>5} {'vars':>6} {'rows':>6} {'HiGHS s':>8} {'total s':>8} "
+        f"{'objective':>14} {'bound':>14} {'gap':>8} {'status':>8} {'kept':>4} {'RSS MB':>7}"
+    )
+    if not args.no_cbc:
+        header += f" {'CBC s':>8} {'CBC objective':>14} {'CBC status':>11} {'CBC/HiGHS':>9}"
+    print(header)
+    for seed in range(args.seeds):
+        r = run(seed, args.cbc_limit, not args.no_cbc)
+        line = (
+            f"{r['seed']:>4} {r['lines']:>5} {r['vars']:>6} {r['rows']:>6} {r['highs_s']:>8.2f} "
+            f"{r['total_s']:>8.2f} {r['objective']:>14.2f} {r['bound']:>14.2f} {r['gap']:>8.1e} "
+            f"{r['status']:>8} {r['kept']:>4} {r['rss_mb']:>7.0f}"
+        )
+        if not args.no_cbc:
+            line += (
+                f" {r['cbc_s']:>8.2f} {r['cbc_objective']:>14.2f} {r['cbc_status']:>11} {r['ratio']:>9.1f}"
+            )
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
