@@ -23,6 +23,7 @@ from recommender.domain.consolidation import (
     SeatDecision,
     TierBasis,
     TierPricing,
+    VendorOffer,
 )
 from recommender.errors import ViolationCollector
 from recommender.server.codec.common import (
@@ -448,3 +449,101 @@ def encode_consolidate_vendors(
 
 def _seat_decision(decision: SeatDecision) -> Any:
     return domain_enum_to_proto(decision, vpb.SeatDecision, "SEAT_DECISION_")
+
+
+def _timestamp(value: datetime | None) -> Any:
+    from google.protobuf import timestamp_pb2
+
+    ts = timestamp_pb2.Timestamp()
+    if value is not None:
+        ts.FromDatetime(value.astimezone(UTC))
+    return ts
+
+
+def encode_vendor_offer(offer: VendorOffer) -> vpb.VendorOffer:
+    """Domain vendor offer -> proto (for clients building requests, e.g. from SaaS pricings)."""
+    msg = vpb.VendorOffer(
+        vendor_id=offer.vendor_id,
+        display_name=offer.display_name,
+        category=domain_enum_to_proto(offer.category, pb.TechnologyCategory, "TECHNOLOGY_CATEGORY_"),
+        lines=[
+            vpb.PriceLine(
+                line_id=ln.line_id,
+                display_name=ln.display_name,
+                capabilities=ln.capabilities,
+                tiers=[vpb.PriceTier(min_quantity=t.min_quantity, unit_price=t.unit_price) for t in ln.tiers],
+                tier_pricing=domain_enum_to_proto(ln.tier_pricing, vpb.TierPricing, "TIER_PRICING_"),
+                tier_basis=domain_enum_to_proto(ln.tier_basis, vpb.TierBasis, "TIER_BASIS_"),
+                max_quantity=ln.max_quantity or 0.0,
+                whole_units=ln.whole_units,
+                features=ln.features,
+                unit=ln.unit,
+            )
+            for ln in offer.lines
+        ],
+        fixed_monthly_fee=offer.fixed_monthly_fee,
+        minimum_monthly_commitment=offer.minimum_monthly_commitment,
+        exit_penalty=offer.exit_penalty,
+        locked_until_contract_end=offer.locked_until_contract_end,
+        under_contract=offer.under_contract,
+        onboarding_cost=offer.onboarding_cost,
+        max_total_quantity=offer.max_total_quantity or 0.0,
+        single_plan=offer.single_plan,
+    )
+    if offer.contract_end is not None:
+        msg.contract_end_time.CopyFrom(_timestamp(offer.contract_end))
+    return msg
+
+
+def encode_consolidation_request(request: ConsolidationRequest) -> vpb.ConsolidateVendorsRequest:
+    """Domain request -> proto (the inverse of :func:`decode_consolidate_vendors`)."""
+    policy = request.policy
+    msg = vpb.ConsolidateVendorsRequest(
+        currency_code=request.currency_code,
+        demands=[
+            vpb.Demand(
+                demand_id=d.demand_id,
+                category=domain_enum_to_proto(d.category, pb.TechnologyCategory, "TECHNOLOGY_CATEGORY_"),
+                capability=d.capability,
+                quantity=d.quantity,
+                unit=d.unit,
+                current_vendor_id=d.current_vendor_id,
+                current_line_id=d.current_line_id,
+                migration_cost_per_unit=d.migration_cost_per_unit,
+                population=d.population,
+            )
+            for d in request.demands
+        ],
+        vendors=[encode_vendor_offer(v) for v in request.vendors],
+        policy=vpb.ConsolidationPolicy(
+            max_vendors=policy.max_vendors or 0,
+            max_vendors_per_category=policy.max_vendors_per_category or 0,
+            category_limits=[
+                vpb.CategoryVendorLimit(
+                    category=domain_enum_to_proto(c, pb.TechnologyCategory, "TECHNOLOGY_CATEGORY_"),
+                    max_vendors=k,
+                )
+                for c, k in policy.category_limits.items()
+            ],
+            must_keep_vendor_ids=policy.must_keep_vendor_ids,
+            excluded_vendor_ids=policy.excluded_vendor_ids,
+            horizon_months=policy.horizon_months,
+            forbid_overbuy=not policy.allow_overbuy,
+            inactive_seat_days=policy.inactive_seat_days,
+            as_of_time=_timestamp(policy.as_of),
+            single_sourcing=policy.single_sourcing,
+            keep_inactive_seats=not policy.reclaim_seats,
+            keep_seat_plans=not policy.downgrade_seats,
+            best_only=not policy.alternatives,
+        ),
+    )
+    for s in request.seats:
+        seat = vpb.SeatActivity(
+            demand_id=s.demand_id, user_id=s.user_id, line_id=s.line_id, features_used=s.features_used
+        )
+        if s.last_active is not None:
+            seat.last_active_time.CopyFrom(_timestamp(s.last_active))
+        if s.assigned is not None:
+            seat.assigned_time.CopyFrom(_timestamp(s.assigned))
+        msg.seats.append(seat)
+    return msg
