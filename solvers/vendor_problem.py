@@ -302,7 +302,8 @@ def evaluate(
     for li, line in enumerate(problem.lines):
         if q[li] + tol < need[li]:
             violations.append(f"line {li} bought {q[li]:.6g} < needed {need[li]:.6g}")
-        if not problem.allow_overbuy and q[li] > need[li] + tol * max(1.0, need[li]):
+        rounding = 1.0 if line.whole_units else 0.0
+        if not problem.allow_overbuy and q[li] > need[li] + rounding + tol * max(1.0, need[li]):
             violations.append(f"line {li} over-bought")
         if q[li] > line.max_quantity + tol:
             violations.append(f"line {li} above its capacity")

@@ -36,9 +36,16 @@ Constraints
     tier_lo/tier_hi[l,r]: L_lr z_lr ≤ w_lr ≤ U_lr z_lr
     one_tier[l]:          Σ_r z_lr ≤ y_v(l)      (vendor basis: Σ_r Z_vr ≤ y_v, and
                           L_r Z_vr ≤ Σ_{l∈L(v)} w_lr ≤ U_r Z_vr)
-    need[l]:              q_l ≥ Σ_{d: pop(d)=∅} x_dl + Σ_P s_lP   (= when over-buying is forbidden)
+    need[l]:              q_l ≥ Σ_{d: pop(d)=∅} x_dl + Σ_P s_lP   (no_overbuy[l]: ≤ the same + 1 − 1e-6
+                          for whole-unit lines, + 0 otherwise, when over-buying is forbidden)
     bundle[l,P,c]:        s_lP ≥ Σ_{d∈P, cap(d)=c} x_dl   for c ∈ C(l,P)
     open[d,l]:            x_dl ≤ Q_d · open_l   (open_l = Σ_r z_lr, or y_v for LP-priced lines)
+    tier_serve[d,l,r]:    on lines with tier binaries (and no bundle sharing) the allocation is
+                          split by tier, x_dl = Σ_r x_dlr, x_dlr ≤ Q_d z_lr and need[l,r]:
+                          w_lr ≥ Σ_d x_dlr; this disaggregated form replaces need[l] and
+                          open[d,l] there and makes the LP relaxation far tighter (root gap
+                          ~0.1 % vs ~1 % on the benchmark; the aggregated form is kept as a
+                          benchmark baseline)
     line_capacity[l]:     q_l ≤ cap_l;   vendor_capacity[v]: Σ_{l∈L(v)} q_l ≤ cap_v
     single_plan[v]:       Σ_{l∈L(v)} open_l ≤ y_v
     commitment[v]:        Σ_{l∈L(v)} cost_l + f_v y_v + t_v ≥ m_v y_v
@@ -75,6 +82,7 @@ from solvers.vendor_problem import (
 )
 
 _ZERO = 1e-9
+_ROUND_UP = 1.0 - 1e-6  # whole units: rounding the need up is not over-buying
 
 Terms = list[tuple[pulp.LpVariable, float]]
 
@@ -115,12 +123,25 @@ class BuiltModel:
 
 
 def _intervals(line: Line, top: float, potential: float, overbuy: bool) -> list[tuple[int, float, float]]:
-    """Reachable tiers ``(r, lo, hi)`` of a line within ``top`` (its physical capacity)."""
+    """Useful tiers ``(r, lo, hi)`` of a line within ``top`` (its physical capacity).
+
+    Tiers above ``potential`` (the most the line can be asked to serve) are reachable
+    only by over-buying, which never pays for incremental prices; for all-units prices
+    such a tier costs ``p_r L_r`` and is dropped when a lower tier serves any need up to
+    ``potential`` for no more (``min_{r'<r} p_r' · max(potential, L_r')``).
+    """
+    overbuy = overbuy and not line.incremental
+    if line.whole_units:
+        potential = math.ceil(potential - 1e-9)
     reach = top if overbuy else min(top, potential)
-    out = []
+    out: list[tuple[int, float, float]] = []
     for r, lo in enumerate(line.breaks):
         if lo > reach + 1e-9:
             break
+        if lo > potential and out:
+            best_lower = min(line.prices[k] * max(potential, line.breaks[k]) for k, _lo, _hi in out)
+            if line.prices[r] * lo >= best_lower:
+                continue
         hi = line.breaks[r + 1] if r + 1 < line.tiers else math.inf
         if r + 1 < line.tiers and not line.incremental and line.prices[r + 1] > line.prices[r]:
             hi -= 1.0 if line.whole_units else 1e-7 * max(1.0, hi)
@@ -130,8 +151,13 @@ def _intervals(line: Line, top: float, potential: float, overbuy: bool) -> list[
     return out
 
 
-def build_model(problem: VendorProblem) -> BuiltModel:
-    """Build the MILP of the module docstring (no solve)."""
+def build_model(problem: VendorProblem, *, disaggregate: bool = True) -> BuiltModel:
+    """Build the MILP of the module docstring (no solve).
+
+    ``disaggregate`` splits the allocation to lines with tier binaries by tier
+    (``tier_serve``), the stronger formulation; ``False`` builds the aggregated one
+    (kept as a benchmark baseline).
+    """
     problem.check()
     model = pulp.LpProblem("vendor_consolidation", pulp.LpMinimize)
     vendors, lines, demands = problem.vendors, problem.lines, problem.demands
@@ -183,6 +209,7 @@ def build_model(problem: VendorProblem) -> BuiltModel:
     cost_terms: dict[int, Terms] = {v: [] for v in keep}  # monthly line costs per vendor
     bought: dict[int, pulp.LpAffineExpression] = {}
     opened: dict[int, pulp.LpAffineExpression] = {}
+    tier_vars: dict[int, list[tuple[int, pulp.LpVariable, pulp.LpVariable]]] = {}
     single = {v for v in keep if vendors[v].single_line}
 
     def top_of(li: int) -> float:
@@ -218,9 +245,11 @@ def build_model(problem: VendorProblem) -> BuiltModel:
             cum = line.cumulative()
             ws: Terms = []
             zs: Terms = []
+            tier_vars[li] = []
             for r, lo, hi in ivals:
                 z = model.add_variable(f"z_{li}_{r}", cat=pulp.LpBinary)
                 w = model.add_variable(f"w_{li}_{r}", lowBound=0, upBound=hi)
+                tier_vars[li].append((r, w, z))
                 model += w - hi * z <= 0, f"tier_hi_{li}_{r}"
                 if lo > 0:
                     model += w - lo * z >= 0, f"tier_lo_{li}_{r}"
@@ -313,11 +342,33 @@ def build_model(problem: VendorProblem) -> BuiltModel:
                     )
             if picks:
                 model += _expr(picks) == 1, f"bundle_pick_{li}_{pop}"
+        plain = all(len(by_cap) == 1 for by_cap in pops.values())
+        if disaggregate and li in tier_vars and plain:
+            # Strong form: each demand's share of the line sits in one tier, x_dlr ≤ Q_d z_lr.
+            parts: dict[int, Terms] = {di: [] for di in dis}
+            for r, w, z in tier_vars[li]:
+                in_tier: Terms = []
+                for di in dis:
+                    xr = model.add_variable(f"x_{di}_{li}_{r}", lowBound=0, upBound=demands[di].quantity)
+                    parts[di].append((xr, 1.0))
+                    in_tier.append((xr, -1.0))
+                    model += xr - demands[di].quantity * z <= 0, f"tier_serve_{di}_{li}_{r}"
+                row = _expr([(w, 1.0), *in_tier])
+                model += row >= 0, f"need_{li}_{r}"
+                if not problem.allow_overbuy:
+                    slack = _ROUND_UP if lines[li].whole_units else 0.0
+                    model += row - slack * z <= 0, f"no_overbuy_{li}_{r}"
+            for di in dis:
+                model += (
+                    _expr([(serve[(di, li)], 1.0)] + [(x, -1.0) for x, _ in parts[di]]) == 0,
+                    (f"split_{di}_{li}"),
+                )
+            continue
         need_expr = _expr(need)
-        if problem.allow_overbuy:
-            model += bought[li] - need_expr >= 0, f"need_{li}"
-        else:
-            model += bought[li] - need_expr == 0, f"need_{li}"
+        model += bought[li] - need_expr >= 0, f"need_{li}"
+        if not problem.allow_overbuy:
+            slack = _ROUND_UP if lines[li].whole_units else 0.0
+            model += bought[li] - need_expr <= slack, f"no_overbuy_{li}"
         for di in dis:
             qd = demands[di].quantity
             model += serve[(di, li)] - qd * opened[li] <= 0, f"open_{di}_{li}"
@@ -419,9 +470,10 @@ def solve_vendor_selection(
     time_limit: float | None = None,
     mip_gap: float = 1e-9,
     threads: int | None = 1,
+    disaggregate: bool = True,
 ) -> VendorSolution:
     """Find the portfolio of least horizon cost for ``problem`` (see the module docstring)."""
-    built = build_model(problem)
+    built = build_model(problem, disaggregate=disaggregate)
     report = solve(
         built.model,
         time_limit=time_limit,

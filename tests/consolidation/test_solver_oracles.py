@@ -306,3 +306,47 @@ def test_bundle_line_serves_a_population_once() -> None:
     assert sol.bought.tolist() == pytest.approx([0, 0, 300])
     assert sol.horizon_cost == pytest.approx(3750.0)
     assert sol.kept == (False, False, True)
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_aggregated_formulation_has_the_same_optimum(seed: int) -> None:
+    """The benchmark baseline (aggregated allocation) solves the same problem."""
+    problem, oracle = _random_case(seed)
+    strong = solve_vendor_selection(problem)
+    weak = solve_vendor_selection(problem, disaggregate=False)
+    assert weak.horizon_cost == pytest.approx(strong.horizon_cost, rel=1e-9, abs=1e-6)
+
+
+def test_single_plan_vendor_puts_every_seat_on_one_plan() -> None:
+    """By hand: 10 seats need plan B (12/seat), 30 fit plan A (8/seat). Mixing plans costs
+    120 + 240 = 360; a single workspace plan must be B for everyone: 40 × 12 = 480."""
+    lines = (
+        Line(0, (0,), (0.0,), (8.0,), whole_units=True, name="A"),
+        Line(0, (0,), (0.0,), (12.0,), whole_units=True, name="B"),
+    )
+    demands = (Demand(0, 30, (0, 1)), Demand(0, 10, (1,)))
+    mixed = solve_vendor_selection(VendorProblem((Vendor(),), lines, demands, horizon_months=1))
+    single = solve_vendor_selection(
+        VendorProblem((Vendor(single_line=True),), lines, demands, horizon_months=1)
+    )
+    assert mixed.horizon_cost == pytest.approx(360.0)
+    assert single.horizon_cost == pytest.approx(480.0)
+    assert single.bought.tolist() == [0.0, 40.0]
+
+
+def test_whole_units_round_the_purchase_up() -> None:
+    """12.5 units needed of a whole-unit line at 10/unit: 13 bought, 130."""
+    lines = (Line(0, (0,), (0.0,), (10.0,), whole_units=True),)
+    sol = solve_vendor_selection(
+        VendorProblem((Vendor(),), lines, (Demand(0, 12.5, (0,)),), horizon_months=1)
+    )
+    assert sol.bought.tolist() == [13.0] and sol.horizon_cost == pytest.approx(130.0)
+
+
+def test_whole_units_without_overbuying_still_round_up() -> None:
+    lines = (Line(0, (0,), (0.0, 13.0), (10.0, 5.0), whole_units=True),)
+    problem = VendorProblem(
+        (Vendor(),), lines, (Demand(0, 12.5, (0,)),), horizon_months=1, allow_overbuy=False
+    )
+    sol = solve_vendor_selection(problem)
+    assert sol.bought.tolist() == [13.0] and sol.horizon_cost == pytest.approx(65.0)
