@@ -157,10 +157,18 @@ def plan_consolidation(
         for k, (title, profile, problem, note) in enumerate(alternatives):
             left = None
             if time_limit is not None:
-                left = max(0.5, (time_limit - (time.monotonic() - started)) / (len(alternatives) - k))
+                remaining = 0.85 * time_limit - (time.monotonic() - started)
+                if remaining < 1.0:
+                    warnings.append(f"Alternative '{title}' and later ones skipped: the deadline is near.")
+                    break
+                left = remaining / (len(alternatives) - k)
             sol = solve_vendor_selection(problem, time_limit=left)
             if sol.report.status.has_solution:
                 candidates.append(_Candidate(title, profile, problem, sol, note))
+            elif sol.report.status.value == "infeasible":
+                warnings.append(f"Alternative '{title}' is not possible under the policy.")
+            else:
+                warnings.append(f"Alternative '{title}' found no solution in its share of the time limit.")
 
     base = _baseline(prepared)
     assembled: dict[str, _Assembled] = {}
