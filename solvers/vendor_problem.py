@@ -362,10 +362,11 @@ def evaluate(
             ):
                 violations.append(f"demand {d} migrated")
     if problem.single_sourcing:
-        for d in range(len(problem.demands)):
-            vendors = {problem.lines[li].vendor for (dd, li), x in alloc.items() if dd == d and x > tol}
-            if len(vendors) > 1:
-                violations.append(f"demand {d} split across vendors")
+        sources: dict[int, set[int]] = {}
+        for (d, li), x in alloc.items():
+            if x > tol:
+                sources.setdefault(d, set()).add(problem.lines[li].vendor)
+        violations += [f"demand {d} split across vendors" for d, vs in sorted(sources.items()) if len(vs) > 1]
     return Evaluation(
         line_cost=line_cost,
         line_tier=line_tier,
