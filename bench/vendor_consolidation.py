@@ -292,7 +292,8 @@ def main() -> None:
         wall_s, cpu_s = time.perf_counter() - wall, time.process_time() - cpu
         status = best.solver.status.value if best.solver else "?"
         print(
-            f"end to end, seed {seed}: {len(outcome.plans)} plan(s) in {wall_s:.2f} s wall, {cpu_s:.2f} s CPU "
+            f"end to end, seed {seed}: {len(outcome.plans)} plan(s) in {wall_s:.2f} s wall, "
+            f"{cpu_s:.2f} s CPU "
             "(seat analysis, optimum, alternatives, attribution, risk); best saves "
             f"{best.monthly_savings:.2f}/month of {best.baseline_monthly_cost:.2f}, "
             f"{len(best.actions)} actions, status {status}"
