@@ -323,3 +323,30 @@ def test_planner_optimum_matches_brute_force(seed: int) -> None:
     for plan in out.plans:
         _check_sums(plan)
         assert math.isfinite(plan.risk.break_even_usage_drop)
+
+
+def test_excluded_current_vendor_moves_its_demand_even_without_migrations(shared_data: Path) -> None:
+    """Zoom excluded: video (250 users) must move, also in the no-migration alternative,
+    whose savings are then Zoom's 250 × 18.32 (the suite seats already cover video) plus
+    the 40 reclaimed Slack seats, for 250 × 10 migration."""
+    zoom = _price(shared_data, "zoom_2025.json", "BUSINESS")
+    slack = _price(shared_data, "slack_2025.json", "BUSINESS_PLUS")
+    out = plan_consolidation(collaboration_suite(shared_data, excluded_vendor_ids=["zoom"]), time_limit=60)
+    keep = next(p for p in out.plans if p.title.startswith("Keep current vendors"))
+    assert float(keep.monthly_savings) == pytest.approx(250 * zoom + 40 * slack)
+    assert float(keep.upfront_cost) == pytest.approx(2500.0)
+    zoom_out = next(v for v in out.vendors if v.vendor_id == "zoom")
+    assert not zoom_out.kept and "excluded" in zoom_out.reason
+
+
+def test_new_demand_is_compared_with_its_cheapest_placement_today(shared_data: Path) -> None:
+    request = collaboration_suite(shared_data)
+    new = Demand(demand_id="contractors-docs", capability="docs", quantity=50)
+    out = plan_consolidation(request.model_copy(update={"demands": [*request.demands, new]}), time_limit=60)
+    assert any("new demand" in w for w in out.warnings)
+    best = out.plans[0]
+    # The 50 new seats cost the same today (placed on the cheapest M365 docs plan) and in the plan.
+    basic = _price(shared_data, "microsoft365Business_2025.json", "BUSINESS_BASIC")
+    suite = _price(shared_data, "microsoft365Business_2025.json", "BUSINESS_STANDARD")
+    assert float(best.planned_monthly_cost) == pytest.approx(400 * suite + 50 * basic)
+    _check_sums(best)
