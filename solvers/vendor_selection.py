@@ -533,15 +533,6 @@ def _as_priced(report: SolveReport, evaluation: Evaluation) -> SolveReport:
     return replace(report, objective=exact, bound=min(report.bound, exact), status=status, message=message)
 
 
-def relaxation_bound(problem: VendorProblem) -> float:
-    """Objective of the LP relaxation (for benchmarks and diagnostics)."""
-    built = build_model(problem)
-    for var in built.model.variables():
-        if var.cat in (pulp.LpInteger, pulp.LpBinary):
-            var.cat = pulp.LpContinuous
-    return solve(built.model).objective
-
-
 def check_feasible(problem: VendorProblem, *, time_limit: float | None = None) -> bool | None:
     """Whether any portfolio satisfies ``problem``'s rules (``None`` if undecided in time)."""
     built = build_model(problem)

@@ -881,7 +881,7 @@ def _explain(
     if cand.note:
         text += " " + cand.note
     if sol.report.binding:
-        text += " Binding: " + "; ".join(
+        text += " Binding: " + " ".join(
             _binding_text(prepared, cand.problem, b.name, b.explanation)[1] for b in sol.report.binding
         )
     if sol.report.status.value != "optimal":
