@@ -1,6 +1,6 @@
 """Right-sizing at scale: 10,000 VMs x 14 days of 5-minute CPU samples (~40 M points).
 
-Instances come from the 100 real Azure VM traces (``bench/rightsizing_data.py``) and
+Instances come from the 100 real Azure VM traces (``bench/_rightsizing_data.py``) and
 the real anycloud Azure catalogue (eastus, 1,377 sizes). Reported, each with wall and
 CPU seconds (the machine is shared, so CPU seconds are the steadier figure):
 
@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.rightsizing_data import build_request, cpu_matrix
+from bench._rightsizing_data import build_request, cpu_matrix
 from tests.conftest import shared_data_dir
 from tests.rightsizing.data import REGION, assign_size, azure_catalog
 

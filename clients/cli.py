@@ -20,6 +20,7 @@ from clients.client import RecommenderCallError, RecommenderClient
 from clients.local_server import local_server
 from clients.render import plans_table, to_json
 from recommender.api.v1 import commitments_pb2
+from recommender.errors import InvalidArgumentError, RecommenderError
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -77,8 +78,20 @@ def _demo(args: argparse.Namespace) -> int:
             client.wait_ready(timeout=30)
             response = client.plan_commitments(request)
     _print_response(response, args.format)
+    _maybe_plot(response, args.plot)
     print("\nServer stopped.")
     return 0
+
+
+def _maybe_plot(response: commitments_pb2.PlanCommitmentsResponse, target: str | None) -> None:
+    if not target:
+        return
+    from clients.plot import plot_curve
+
+    if not response.curve.points:
+        print("note: no savings curve to plot (no plan)", file=sys.stderr)
+        return
+    print(f"Savings curve written to {plot_curve(response, Path(target))}")
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -98,6 +111,7 @@ def _plan(args: argparse.Namespace) -> int:
         Path(args.request_out).write_text(to_json(request))
     response = _call(args.server, request, args.timeout)
     _print_response(response, args.format)
+    _maybe_plot(response, args.plot)
     return 0
 
 
@@ -140,6 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="plan the bundled sample on a local server and print the plans")
     demo.add_argument("--format", choices=["table", "json"], default="table")
     demo.add_argument("--timeout", type=float, default=60.0, help="deadline in seconds")
+    demo.add_argument("--plot", help="write the savings-vs-commitment curve to this PNG file")
     demo.set_defaults(func=_demo)
 
     plan = sub.add_parser("plan", help="plan commitments for usage files via a server")
@@ -154,6 +169,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=["table", "json"], default="table")
     plan.add_argument("--timeout", type=float, default=120.0, help="deadline in seconds")
     plan.add_argument("--request-out", help="also write the request as proto3 JSON (for grpcurl)")
+    plan.add_argument("--plot", help="write the savings-vs-commitment curve to this PNG file")
     plan.set_defaults(func=_plan)
 
     health = sub.add_parser("health", help="grpc.health.v1 Check against a server (exit 0 when SERVING)")
@@ -170,6 +186,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except RecommenderCallError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except InvalidArgumentError as error:
+        print("error: invalid input", file=sys.stderr)
+        for violation in error.violations:
+            print(f"  {violation.field}: {violation.description}", file=sys.stderr)
+        return 2
+    except (RecommenderError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
