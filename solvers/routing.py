@@ -234,9 +234,7 @@ def solve_routing(
     infeasible: tuple[int, ...] = ()
     if failed:
         infeasible = tuple(
-            sorted(
-                w for g, out in outcomes if out.report.status is SolveStatus.INFEASIBLE for w in g
-            )
+            sorted(w for g, out in outcomes if out.report.status is SolveStatus.INFEASIBLE for w in g)
         )
     return RoutingSolution(report, full_instances, full_shares, stats, infeasible)
 

@@ -92,7 +92,7 @@ def prune(problem: RoutingProblem) -> PruneResult:
     ub = np.full(problem.n_workloads, np.inf)
     n_bound = n_dom = 0
     for w, block in _blocks(problem):
-        alive = np.isfinite(block.load).any(axis=1)  # an arc serving no unit is never used
+        alive: BoolArray = np.asarray(np.isfinite(block.load).any(axis=1))  # unused if it serves nothing
         n_dom += int((~alive).sum())
         ub[w] = _fallback_cost(block)
         if np.isfinite(ub[w]):

@@ -1,0 +1,213 @@
+"""Throughput of an LLM workload's request slices on every compute offer.
+
+Per (offer, slice) the requests per second one instance sustains at the workload's
+TPOT SLO: from the request's throughput profiles when one matches, else the
+documented roofline estimate of :func:`recommender.routing_defaults.estimate_throughput`.
+
+Profile matching: the model (or a substitute) must match after normalisation; the
+profile's ``accelerator`` names the instance type (figures per instance) or the GPU
+model (figures per replica of ``accelerators_per_replica`` GPUs; an instance hosts
+``floor(gpus / per_replica)`` replicas). A profile measured at the slice's size wins
+over a size-independent one (``input_tokens = output_tokens = 0``); a profile whose
+TPOT exceeds the SLO is not used (TPOT 0 = measured at the workload's SLO). Among
+the usable profiles the fastest counts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from recommender.domain.routing import LlmInferenceDemand, RequestSlice, ThroughputProfile
+from recommender.planning.routing_options import ComputeOptions
+from recommender.routing_defaults import (
+    GpuSpec,
+    canonical_gpu,
+    canonical_model,
+    estimate_throughput,
+    heuristic_kv_bytes_per_token,
+    model_shape,
+    parameters_from_name,
+    tensor_parallel_degree,
+)
+from solvers.routing_problem import FloatArray
+
+PROFILE = "profile"
+ESTIMATE = "estimate"
+
+
+@dataclass(frozen=True)
+class SliceThroughput:
+    """Requests/s per instance of each merged offer (rows) for each slice (columns); 0 = cannot."""
+
+    requests_per_second: FloatArray
+    source: list[str]  # per offer: profile | estimate | ""
+    tpot_ms: FloatArray
+    model_known: bool
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """What the estimate needs to know about the model."""
+
+    parameters_billion: float
+    bytes_per_parameter: float
+    kv_bytes_per_token: float
+
+
+def model_size(demand: LlmInferenceDemand) -> ModelSize | None:
+    """Parameters and KV bytes: the request, else the model table, else the name (+ heuristic)."""
+    shape = model_shape(demand.model)
+    params = demand.parameters_billion or (shape.parameters_billion if shape else 0.0)
+    params = params or parameters_from_name(demand.model)
+    if params <= 0:
+        return None
+    bytes_pp = demand.bytes_per_parameter
+    kv = demand.kv_cache_bytes_per_token
+    if kv <= 0:
+        # KV cache stays 16-bit unless the caller says otherwise.
+        kv = shape.kv_bytes_per_token() if shape else heuristic_kv_bytes_per_token(params, 2.0)
+    return ModelSize(params, bytes_pp, kv)
+
+
+@lru_cache(maxsize=65536)
+def _estimate(
+    spec: GpuSpec, gpus: int, size: ModelSize, input_tokens: float, output_tokens: float, slo: float
+) -> tuple[float, float]:
+    """(requests/s per instance, TPOT ms) of the default estimate; (0, 0) when it cannot serve."""
+    tp = tensor_parallel_degree(
+        size.parameters_billion * 1e9 * size.bytes_per_parameter, spec.memory_gib, gpus
+    )
+    if tp == 0:
+        return 0.0, 0.0
+    replicas = gpus // tp
+    est = estimate_throughput(
+        spec, tp, size.parameters_billion, size.bytes_per_parameter, size.kv_bytes_per_token,
+        input_tokens, output_tokens, slo,
+    )  # fmt: skip
+    if est is None:
+        return 0.0, 0.0
+    return replicas * est.requests_per_second, est.time_per_output_token_ms
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _profile_rate(profile: ThroughputProfile, piece: RequestSlice) -> float:
+    if profile.requests_per_second > 0:
+        return profile.requests_per_second
+    return profile.output_tokens_per_second / piece.output_tokens
+
+
+def llm_throughput(
+    demand: LlmInferenceDemand,
+    slices: list[RequestSlice],
+    options: ComputeOptions,
+    profiles: list[ThroughputProfile],
+    specs: dict[str, GpuSpec],
+) -> SliceThroughput:
+    """Requests/s per instance for every merged offer and slice (module docstring)."""
+    models = {canonical_model(demand.model), *(canonical_model(m) for m in demand.substitute_models)}
+    usable = [p for p in profiles if canonical_model(p.model) in models]
+    slo = demand.max_time_per_output_token_ms
+    size = model_size(demand)
+    n_g, n_s = options.n_offers, len(slices)
+    rate = np.zeros((n_g, n_s))
+    tpot = np.zeros((n_g, n_s))
+    source = [""] * n_g
+    by_instance: dict[str, list[ThroughputProfile]] = {}
+    by_gpu: dict[str, list[ThroughputProfile]] = {}
+    for p in usable:
+        by_instance.setdefault(p.accelerator.lower(), []).append(p)
+        by_gpu.setdefault(canonical_gpu(p.accelerator), []).append(p)
+    done: dict[tuple[str, int, float, str], int] = {}
+    for g in range(n_g):
+        count = int(options.gpu_count[g])
+        name = str(options.name[g]).lower()
+        per_instance = by_instance.get(name, [])
+        if not count and not per_instance:
+            continue
+        key = (
+            str(options.gpu_model[g]),
+            count,
+            float(options.gpu_memory_per_gpu[g]),
+            name if per_instance else "",
+        )
+        if key in done:
+            twin = done[key]
+            rate[g], tpot[g], source[g] = rate[twin], tpot[twin], source[twin]
+            continue
+        done[key] = g
+        per_gpu = by_gpu.get(str(options.gpu_model[g]), []) if count else []
+        if per_instance or per_gpu:
+            for s, piece in enumerate(slices):
+                rate[g, s], tpot[g, s] = _best_profile(per_instance, per_gpu, count, piece, slo)
+            if rate[g].any():
+                source[g] = PROFILE
+                continue
+        spec = specs.get(str(options.gpu_model[g])) if count else None
+        if spec is None or size is None:
+            continue
+        if spec.memory_gib <= 0 and options.gpu_memory_per_gpu[g] > 0:
+            spec = GpuSpec(spec.name, float(options.gpu_memory_per_gpu[g]), spec.bandwidth_gb_s,
+                           spec.bf16_tflops, spec.tdp_watts, spec.relative_speed)  # fmt: skip
+        for s, piece in enumerate(slices):
+            rate[g, s], tpot[g, s] = _estimate(
+                spec, count, size, piece.input_tokens, piece.output_tokens, slo
+            )
+        if rate[g].any():
+            source[g] = ESTIMATE
+    return SliceThroughput(rate, source, tpot, size is not None)
+
+
+def _best_profile(
+    per_instance: list[ThroughputProfile],
+    per_gpu: list[ThroughputProfile],
+    gpus: int,
+    piece: RequestSlice,
+    slo: float,
+) -> tuple[float, float]:
+    """Fastest usable profile figure for one slice: exact size first, then size-independent."""
+    candidates: list[tuple[ThroughputProfile, int]] = [(p, 1) for p in per_instance]
+    candidates += [(p, gpus // p.accelerators_per_replica) for p in per_gpu]
+    for exact in (True, False):
+        best = (0.0, 0.0)
+        for profile, replicas in candidates:
+            if replicas <= 0:
+                continue
+            sized = profile.input_tokens > 0 or profile.output_tokens > 0
+            if exact != sized:
+                continue
+            if sized and not (
+                _same(profile.input_tokens, piece.input_tokens)
+                and _same(profile.output_tokens, piece.output_tokens)
+            ):
+                continue
+            if slo > 0 and profile.time_per_output_token_ms > slo * (1 + 1e-9):
+                continue
+            value = replicas * _profile_rate(profile, piece)
+            if value > best[0]:
+                best = (value, profile.time_per_output_token_ms)
+        if best[0] > 0:
+            return best
+    return 0.0, 0.0
+
+
+def batch_speed(spec: GpuSpec | None, reference: GpuSpec | None) -> float:
+    """Work rate of one GPU relative to the batch job's reference GPU (0 = unknown)."""
+    if spec is None:
+        return 0.0
+    if spec.relative_speed > 0:
+        return spec.relative_speed
+    if reference is None or reference.bf16_tflops <= 0 or spec.bf16_tflops <= 0:
+        return 0.0
+    return spec.bf16_tflops / reference.bf16_tflops
+
+
+def is_finite_positive(value: float) -> bool:
+    """Positive and finite."""
+    return value > 0 and math.isfinite(value)
