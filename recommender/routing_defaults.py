@@ -324,6 +324,24 @@ def _countries() -> pd.DataFrame:
     return _read("countries.csv")
 
 
+@cache
+def _region_lookup() -> dict[tuple[str, str], tuple[str, float, str]]:
+    table = _regions()
+    return {
+        (str(p), str(r)): (str(c), float(g), str(src))
+        for p, r, c, g, src in zip(
+            table["provider"], table["region"], table["country"], table["carbon_g_per_kwh"],
+            table["carbon_source"], strict=True,
+        )
+    }  # fmt: skip
+
+
+@cache
+def _country_lookup() -> dict[str, float]:
+    table = _countries()
+    return {str(c): float(g) for c, g in zip(table["country"], table["carbon_g_per_kwh"], strict=True)}
+
+
 def region_table() -> pd.DataFrame:
     """Known regions: provider, region, country, city, carbon_g_per_kwh, carbon_source."""
     return _regions().copy()
@@ -342,10 +360,9 @@ def region_country(provider: str, region: str) -> str:
 
     From the bundled table, a two-letter region (RunPod) or ``..., CC, XX`` (Vast.ai).
     """
-    table = _regions()
-    hit = table[(table["provider"] == provider.lower()) & (table["region"] == region)]
-    if len(hit):
-        return str(hit["country"].iloc[0])
+    hit = _region_lookup().get((provider.lower(), region))
+    if hit is not None:
+        return hit[0]
     text = region.strip()
     if re.fullmatch(r"[A-Z]{2}", text):
         return text
@@ -355,14 +372,13 @@ def region_country(provider: str, region: str) -> str:
 
 def carbon_intensity(provider: str, region: str, country: str) -> tuple[float, str]:
     """Grid intensity (gCO2e/kWh) and its source: region table, else country, else world mean."""
-    table = _regions()
-    hit = table[(table["provider"] == provider.lower()) & (table["region"] == region)]
-    if len(hit):
-        return float(hit["carbon_g_per_kwh"].iloc[0]), str(hit["carbon_source"].iloc[0])
-    by_country = dict(zip(_countries()["country"], _countries()["carbon_g_per_kwh"], strict=True))
+    hit = _region_lookup().get((provider.lower(), region))
+    if hit is not None:
+        return hit[1], hit[2]
+    by_country = _country_lookup()
     if country and country in by_country:
-        return float(by_country[country]), f"country {country} grid mix (codecarbon)"
-    return float(by_country["ZZ"]), "world mean grid intensity (codecarbon)"
+        return by_country[country], f"country {country} grid mix (codecarbon)"
+    return by_country["ZZ"], "world mean grid intensity (codecarbon)"
 
 
 def default_compute_offers() -> pd.DataFrame:
