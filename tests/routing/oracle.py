@@ -80,9 +80,10 @@ def scipy_optimum(problem: RoutingProblem) -> float:
     return float(result.fun) if result.success else math.inf
 
 
-def brute_force_optimum(problem: RoutingProblem, max_instances: int = 6) -> float:
-    """Enumerate every instance vector y (0..max_instances per integer arc); for each, the
-    cheapest shares are an LP (scipy.linprog) — or, with whole units, an enumeration.
+def brute_force_optimum(problem: RoutingProblem) -> float:
+    """Enumerate every instance vector y (0..ceil(total load) per integer arc — no optimum needs
+    more); for each, the cheapest shares are an LP (scipy.linprog) — or, with whole units, an
+    enumeration.
     """
     n_a, n_l = problem.n_arcs, problem.n_links
     integer = np.flatnonzero(problem.arc_integer)
@@ -90,7 +91,10 @@ def brute_force_optimum(problem: RoutingProblem, max_instances: int = 6) -> floa
     matrix = coo_matrix((vals, (rows, cols)), shape=(len(lo), n_a + n_l)).toarray()
     lo_a, hi_a = np.array(lo), np.array(hi)
     best = math.inf
-    for counts in itertools.product(range(max_instances + 1), repeat=len(integer)):
+    most = np.zeros(n_a)
+    np.add.at(most, problem.link_arc, problem.link_load)
+    ranges = [range(int(math.ceil(most[a] - 1e-9)) + 1) for a in integer]
+    for counts in itertools.product(*ranges):
         y = np.zeros(n_a)
         y[integer] = counts
         fixed = matrix[:, :n_a] @ y
