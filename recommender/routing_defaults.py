@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 import numpy as np
@@ -81,6 +81,7 @@ GPU_SPECS: dict[str, GpuSpec] = {
         GpuSpec("A10G", 24, 600, 70, 300),
         GpuSpec("A40", 48, 696, 150, 300),
         GpuSpec("A6000", 48, 768, 155, 300),
+        GpuSpec("RTX6000", 24, 672, 130, 295),  # Quadro RTX 6000 (Turing)
         GpuSpec("RTX6000-ADA", 48, 960, 365, 300),
         GpuSpec("L40", 48, 864, 181, 300),
         GpuSpec("L40S", 48, 864, 362, 350),
@@ -103,13 +104,13 @@ GPU_SPECS: dict[str, GpuSpec] = {
     )
 }
 
-# Catalogue spellings -> table names (checked in order on the upper-cased name without spaces).
+# Catalogue spellings -> table names, matched in order on the upper-cased name without spaces,
+# dashes and underscores ("A100-80G-PCIe" -> "A10080GPCIE").
 _GPU_ALIASES: list[tuple[str, str]] = [
-    (r"^A100[-_]?80G", "A100-80GB"),
+    (r"^A10080G", "A100-80GB"),
     (r"^A100", "A100"),
-    (r"^H100[-_]?(MEGA|SXM)", "H100"),
-    (r"^H100[-_]?NVL", "H100-NVL"),
-    (r"^H100[-_]?PCIE", "H100-PCIE"),
+    (r"^H100NVL", "H100-NVL"),
+    (r"^H100.*PCIE", "H100-PCIE"),
     (r"^H100", "H100"),
     (r"^H200", "H200"),
     (r"^GH200", "GH200"),
@@ -122,35 +123,41 @@ _GPU_ALIASES: list[tuple[str, str]] = [
     (r"^A10$", "A10"),
     (r"^A40", "A40"),
     (r"^(RTX)?A6000", "A6000"),
-    (r"^RTX6000(ADA)?", "RTX6000-ADA"),
-    (r"^(RTX|GEFORCERTX)?3090", "RTX3090"),
-    (r"^(RTX|GEFORCERTX)?4090", "RTX4090"),
-    (r"^(RTX|GEFORCERTX)?5090", "RTX5090"),
-    (r"^V100[-_]?32", "V100-32GB"),
+    (r"^RTX6000ADA", "RTX6000-ADA"),
+    (r"^(QUADRO)?RTX6000", "RTX6000"),
+    (r"^(GEFORCE)?(RTX)?3090", "RTX3090"),
+    (r"^(GEFORCE)?(RTX)?4090", "RTX4090"),
+    (r"^(GEFORCE)?(RTX)?5090", "RTX5090"),
+    (r"^V10032", "V100-32GB"),
     (r"^V100", "V100"),
     (r"^P100", "P100"),
     (r"^T4$", "T4"),
-    (r"^(MI300X|INSTINCTMI300X)", "MI300X"),
+    (r"^(INSTINCT)?MI300X", "MI300X"),
 ]
 
 
+@lru_cache(maxsize=4096)
 def canonical_gpu(name: str, memory_gib_per_gpu: float = 0.0) -> str:
     """Table name of a catalogue GPU name (e.g. ``A100-80G-PCIe`` -> ``A100-80GB``).
 
     An ``A100``/``V100`` whose memory says it is the larger variant becomes that
-    variant. Unknown names come back upper-cased without spaces.
+    variant. Unknown names come back upper-cased.
     """
-    key = re.sub(r"[\s]+", "", name.strip().upper()).replace("NVIDIA", "")
+    upper = name.strip().upper().replace("NVIDIA", "").strip()
+    key = re.sub(r"[\s_-]+", "", upper)
     for pattern, canonical in _GPU_ALIASES:
         if re.search(pattern, key):
             if canonical == "A100" and memory_gib_per_gpu > 60:
                 return "A100-80GB"
             if canonical == "V100" and memory_gib_per_gpu > 24:
                 return "V100-32GB"
+            if canonical == "RTX6000" and memory_gib_per_gpu > 30:
+                return "RTX6000-ADA"
             return canonical
-    return key
+    return re.sub(r"\s+", "", upper)
 
 
+@lru_cache(maxsize=4096)
 def gpu_family(name: str) -> str:
     """The quota family of a GPU: ``A100-80GB`` -> ``A100`` (a quota on ``A100`` covers both)."""
     canonical = canonical_gpu(name)
@@ -198,6 +205,7 @@ _MODEL_PREFIXES = re.compile(r"^(meta[-.]|anthropic[.]|accounts-fireworks-models
 _MODEL_SUFFIXES = re.compile(r"(-instruct|-chat|-turbo|-hf|-it|-basic|-v\d+:\d+|:\d+|-\d{8})+$")
 
 
+@lru_cache(maxsize=4096)
 def canonical_model(name: str) -> str:
     """Provider-neutral model key: ``together_ai/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo``,
     ``meta.llama3-1-8b-instruct-v1:0`` and ``llama-v3p1-8b-instruct`` all give ``llama-3.1-8b``.

@@ -12,6 +12,9 @@ Every reduction keeps at least one optimal solution (nothing here is a heuristic
   frees pool capacity and breaks nothing, so in an optimal solution ``w`` costs at
   most ``UB_w``; an integer arc used at all costs at least its price, so arcs with
   ``price > UB_w`` are dropped.
+* **Costless arcs** (APIs, batch jobs: no price per instance) whose every link costs
+  more than the cheapest pool-free costless link of the same unit are dropped (no
+  carbon cap): the share moves there for less, using no pool.
 * **Dominance by multiples.** Arc ``b`` dominates arc ``a`` of the same workload if
   ``k`` instances of ``b`` (``k`` the smallest integer with ``k·load_b ≥ load_a`` for
   every unit) cost no more than one instance of ``a``, serve every unit ``a`` serves
@@ -99,7 +102,7 @@ def prune(problem: RoutingProblem) -> PruneResult:
             over = alive & block.integer & (block.price > ub[w] * (1 + _REL) + 1e-12)
             alive &= ~over
             n_bound += int(over.sum())
-        survivors = _pairwise(block, _skyline(block, alive))
+        survivors = _pairwise(block, _skyline(block, _costless(block, alive)))
         n_dom += int(alive.sum() - survivors.sum())
         keep[block.arcs[~survivors]] = False
     return PruneResult(keep, n_bound, n_dom, ub)
@@ -198,6 +201,29 @@ def _fallback_cost(block: _Block) -> float:
     return best
 
 
+def _costless(block: _Block, alive: BoolArray) -> BoolArray:
+    """Drop arcs costless in instances (APIs, batch) that pool-free costless arcs beat unit by unit.
+
+    Without a carbon cap, a share of unit ``u`` on such an arc can move to the cheapest
+    pool-free costless link of ``u`` (ties: an arc using no pool beats one that does)
+    at no higher cost and with less pool usage. With a carbon cap the pairwise test
+    decides.
+    """
+    if np.isfinite(block.cap):
+        return alive
+    costless = alive & (~block.integer | ((block.price == 0) & (block.carbon == 0)))
+    pool_free = ~(block.arc_pool > 0).any(axis=1) & ~(block.link_pool > 0).any(axis=(1, 2))
+    free = costless & pool_free
+    if not free.any():
+        return alive
+    linked = np.isfinite(block.load)
+    cost = np.where(linked, block.cost, np.inf)
+    best = np.where(free[:, None], cost, np.inf).min(axis=0)
+    beaten = (cost > best[None, :] * (1 + _REL) + 1e-12) | ((cost >= best[None, :]) & ~free[:, None])
+    dominated = costless & np.where(linked, beaten, True).all(axis=1) & linked.any(axis=1)
+    return np.asarray(alive & ~dominated, dtype=bool)
+
+
 def _features(block: _Block, carbon_matters: bool) -> np.ndarray:
     parts = [block.load, block.cost, block.integer[:, None].astype(np.float64)]
     if carbon_matters:
@@ -222,9 +248,11 @@ def _skyline(block: _Block, alive: BoolArray) -> BoolArray:
     first = np.ones(len(order), dtype=bool)
     first[1:] = sorted_group[1:] != sorted_group[:-1]
     if carbon_matters:
-        frame = pd.DataFrame({"g": sorted_group, "e": carbon[order]})
-        prior_min = frame.groupby("g")["e"].transform(lambda s: s.cummin().shift(1, fill_value=np.inf))
-        keep_sorted = first | (carbon[order] < prior_min.to_numpy() * (1 - _REL) - 1e-15)
+        e_sorted = carbon[order]
+        frame = pd.DataFrame({"g": sorted_group, "e": e_sorted})
+        running = frame.groupby("g", sort=False)["e"].cummin()
+        prior = running.groupby(frame["g"], sort=False).shift(1).fillna(np.inf).to_numpy(dtype=np.float64)
+        keep_sorted = first | (e_sorted < prior * (1 - _REL) - 1e-15)
     else:
         keep_sorted = first
     out = np.zeros_like(alive)

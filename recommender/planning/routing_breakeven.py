@@ -35,43 +35,41 @@ SECONDS_PER_DAY = 86_400.0
 
 
 @dataclass(frozen=True)
-class MakeOption:
-    """A compute option that can serve the whole workload."""
+class MakeOptions:
+    """Compute options that can serve the whole workload."""
 
-    offer_id: str
-    price_per_hour: float
-    instances_needed: float  # L_o at the current volume
+    offer_ids: list[str]
+    price_per_hour: FloatArray
+    instances_needed: FloatArray  # L_o at the current volume
 
 
 @dataclass(frozen=True)
-class BuyOption:
-    """An API that can serve the whole workload."""
+class BuyOptions:
+    """APIs that can serve the whole workload."""
 
-    offer_id: str
-    cost_per_hour: float  # at the current volume
+    offer_ids: list[str]
+    cost_per_hour: FloatArray  # at the current volume
 
 
 def break_even(
-    requests_per_second: float, tokens_per_request: float, make: list[MakeOption], buy: list[BuyOption]
+    requests_per_second: float, tokens_per_request: float, make: MakeOptions, buy: BuyOptions
 ) -> BreakEven:
     """The figures of the module docstring (zeros where one side is missing)."""
     tokens_per_hour = requests_per_second * tokens_per_request * 3600.0
     current = tokens_per_hour * 24.0
-    if not make or not buy or tokens_per_hour <= 0:
+    if not make.offer_ids or not buy.offer_ids or tokens_per_hour <= 0:
         return BreakEven(current_tokens_per_day=current)
-    api = min(buy, key=lambda b: (b.cost_per_hour, b.offer_id))
-    c = api.cost_per_hour / tokens_per_hour  # per token
-    price = np.array([m.price_per_hour for m in make])
-    capacity = np.array(
-        [tokens_per_hour * 24.0 / m.instances_needed for m in make]
-    )  # tokens/day per instance
+    cheapest_api = int(np.lexsort((np.array(buy.offer_ids), buy.cost_per_hour))[0])
+    c = float(buy.cost_per_hour[cheapest_api]) / tokens_per_hour  # per token
+    price = np.asarray(make.price_per_hour, dtype=np.float64)
+    capacity = tokens_per_hour * 24.0 / np.asarray(make.instances_needed, dtype=np.float64)  # tokens/day
     full_util = 24.0 * price / capacity  # per token at full utilisation
-    best = int(np.lexsort((np.arange(len(make)), full_util))[0])
+    best = int(np.lexsort((np.arange(len(price)), full_util))[0])
     result = BreakEven(
         current_tokens_per_day=current,
-        api_offer_id=api.offer_id,
+        api_offer_id=buy.offer_ids[cheapest_api],
         api_cost_per_million_tokens=money(c * 1e6),
-        self_hosting_offer_id=make[best].offer_id,
+        self_hosting_offer_id=make.offer_ids[best],
         self_hosting_cost_per_million_tokens=money(full_util[best] * 1e6),
         self_hosting_cheaper_now=_cheaper_now(current, c, price, capacity),
     )
@@ -89,7 +87,7 @@ def break_even(
     return result.model_copy(
         update={
             "tokens_per_day": v_star,
-            "self_hosting_offer_id": make[first].offer_id,
+            "self_hosting_offer_id": make.offer_ids[first],
             "self_hosting_cost_per_million_tokens": money(full_util[first] * 1e6),
             "self_hosting_always_cheaper_above_tokens_per_day": max(always, v_star),
         }

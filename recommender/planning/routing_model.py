@@ -43,7 +43,7 @@ from recommender.planning.routing_options import (
     compute_mentions,
     residency_mask,
 )
-from recommender.planning.routing_throughput import batch_speed, llm_throughput
+from recommender.planning.routing_throughput import batch_speed, hardware_index, llm_throughput
 from recommender.routing_defaults import (
     REFERENCE_ACCELERATOR,
     GpuSpec,
@@ -77,22 +77,37 @@ class Rejection:
     message: str
 
 
+_ARC_FIELDS = ("arc_workload", "arc_integer", "arc_price", "arc_money", "arc_carbon", "arc_option", "arc_api")
+_LINK_FIELDS = ("link_unit", "link_arc", "link_load", "link_cost", "link_money", "link_carbon", "link_tpm")
+_INT_FIELDS = {"arc_workload", "arc_option", "link_unit", "link_arc"}
+_BOOL_FIELDS = {"arc_integer", "arc_api"}
+
+
 @dataclass
 class _Arrays:
-    arc_workload: list[int] = field(default_factory=list)
-    arc_integer: list[bool] = field(default_factory=list)
-    arc_price: list[float] = field(default_factory=list)
-    arc_money: list[float] = field(default_factory=list)
-    arc_carbon: list[float] = field(default_factory=list)
-    arc_option: list[int] = field(default_factory=list)
-    arc_api: list[bool] = field(default_factory=list)
-    link_unit: list[int] = field(default_factory=list)
-    link_arc: list[int] = field(default_factory=list)
-    link_load: list[float] = field(default_factory=list)
-    link_cost: list[float] = field(default_factory=list)
-    link_money: list[float] = field(default_factory=list)
-    link_carbon: list[float] = field(default_factory=list)
-    link_tpm: list[float] = field(default_factory=list)
+    """Arc and link columns, collected in numpy chunks (one per workload and kind)."""
+
+    chunks: dict[str, list[np.ndarray]] = field(
+        default_factory=lambda: {name: [] for name in (*_ARC_FIELDS, *_LINK_FIELDS)}
+    )
+    n_arcs: int = 0
+
+    def add(self, arcs: dict[str, np.ndarray], links: dict[str, np.ndarray]) -> None:
+        """Append arcs (``arc_*`` columns) and their links (``link_arc`` relative to these arcs)."""
+        count = len(arcs["arc_option"])
+        for name in _ARC_FIELDS:
+            self.chunks[name].append(np.broadcast_to(arcs[name], (count,)))
+        links = {**links, "link_arc": links["link_arc"] + self.n_arcs}
+        n_links = len(links["link_arc"])
+        for name in _LINK_FIELDS:
+            self.chunks[name].append(np.broadcast_to(links[name], (n_links,)))
+        self.n_arcs += count
+
+    def column(self, name: str) -> np.ndarray:
+        """A whole column as one array."""
+        dtype = np.int64 if name in _INT_FIELDS else (bool if name in _BOOL_FIELDS else np.float64)
+        parts = self.chunks[name]
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
 
 
 @dataclass(frozen=True)
@@ -150,18 +165,24 @@ def build_model(
     residency_only = np.full(n_w, np.inf)
     candidate_pairs = 0
     reference = specs.get(canonical_gpu(REFERENCE_ACCELERATOR))
+    rule_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[BoolArray, BoolArray]] = {}
+    mention_cache: dict[tuple[str, ...], BoolArray] = {}
+    speed_cache: dict[str, FloatArray] = {}
+    hardware = hardware_index(options, request.throughput_profiles)
     for w, workload in enumerate(request.workloads):
         rule = workload.residency if workload.residency is not None else policy.default_residency
-        resid = residency_mask(rule, options)
-        must = compute_mentions(workload.must_run_on, options) if workload.must_run_on else None
-        never = compute_mentions(workload.never_run_on, options) if workload.never_run_on else None
+        rule_key = (tuple(rule.allowed_countries), tuple(rule.allowed_regions))
+        if rule_key not in rule_cache:
+            rule_cache[rule_key] = (residency_mask(rule, options), api_residency_mask(rule, apis))
+        resid, api_resid = rule_cache[rule_key]
+        must = _mentions(workload.must_run_on, options, mention_cache) if workload.must_run_on else None
+        never = _mentions(workload.never_run_on, options, mention_cache) if workload.never_run_on else None
         listed = np.ones(options.n_options, dtype=bool)
         if must is not None:
             listed &= must
         if never is not None:
             listed &= ~never
         spot_ok = workload.interruptible | ~options.option_spot
-        api_resid = api_residency_mask(rule, apis)
         api_listed = np.ones(apis.n, dtype=bool)
         if workload.must_run_on:
             api_listed &= api_mentions(workload.must_run_on, apis)
@@ -188,7 +209,7 @@ def build_model(
                         piece.output_tokens,
                     )
                 )
-            through = llm_throughput(demand, wl_slices, options, request.throughput_profiles, specs)
+            through = llm_throughput(demand, wl_slices, options, request.throughput_profiles, specs, hardware)
             rate = through.requests_per_second[g_of][:, [p[0] for p in pieces]] * capacity_factor[:, None]
             lam = np.array([u.rate for u in units[first_unit:]])
             with np.errstate(divide="ignore"):
@@ -254,7 +275,11 @@ def build_model(
                         else reference
                     )
                     gpus = options.gpu_count[g_of]
-                    speed = np.array([batch_speed(specs.get(str(options.gpu_model[g])), ref) for g in g_of])
+                    ref_key = ref.name if ref is not None else ""
+                    if ref_key not in speed_cache:
+                        per_offer = np.array([batch_speed(specs.get(str(m)), ref) for m in options.gpu_model])
+                        speed_cache[ref_key] = per_offer[g_of] if len(per_offer) else np.zeros(0)
+                    speed = speed_cache[ref_key]
                     fits = options.gpu_memory_per_gpu[g_of] >= job.gpu_memory_gib - 1e-9
                     capable = np.asarray(
                         (gpus >= max(1, job.min_gpus_per_instance)) & fits & (speed > 0), dtype=bool
@@ -275,7 +300,6 @@ def build_model(
                 load = np.where(capable, hours / job.deadline_hours, np.inf)[:, None]
                 money = (options.option_price * hours * scale)[:, None]
                 link_carbon = (option_carbon * hours * scale)[:, None]
-        n_units = len(units) - first_unit
         all_slices.append(wl_slices)
         allowed = capable & resid & listed & spot_ok
         api_ok = api_capable.any(axis=1) & api_resid & api_listed
@@ -295,42 +319,55 @@ def build_model(
             api_capable, api_resid, api_listed, allowed, api_ok, load, options,
         )  # fmt: skip
         # arcs
-        for o in np.flatnonzero(allowed):
-            arc = len(arrays.arc_workload)
-            arrays.arc_workload.append(w)
-            arrays.arc_integer.append(True)
-            arrays.arc_option.append(int(o))
-            arrays.arc_api.append(False)
-            arrays.arc_price.append(0.0 if is_batch else float(option_price[o]))
-            arrays.arc_money.append(0.0 if is_batch else float(options.option_price[o]))
-            arrays.arc_carbon.append(0.0 if is_batch else float(option_carbon[o]))
-            for u in range(n_units):
-                if not np.isfinite(load[o, u]):
-                    continue
-                arrays.link_unit.append(first_unit + u)
-                arrays.link_arc.append(arc)
-                arrays.link_load.append(float(load[o, u]))
-                arrays.link_money.append(float(money[o, u]))
-                arrays.link_carbon.append(float(link_carbon[o, u]))
-                arrays.link_cost.append(float(money[o, u] + link_carbon[o, u] * cp_per_kg))
-                arrays.link_tpm.append(0.0)
-        for a in np.flatnonzero(api_ok):
-            api_arc = len(arrays.arc_workload)
-            arrays.arc_workload.append(w)
-            arrays.arc_integer.append(False)
-            arrays.arc_option.append(int(a))
-            arrays.arc_api.append(True)
-            arrays.arc_price.append(0.0)
-            arrays.arc_money.append(0.0)
-            arrays.arc_carbon.append(0.0)
-            for slot in np.flatnonzero(api_capable[a]):
-                arrays.link_unit.append(first_unit + int(slot))
-                arrays.link_arc.append(api_arc)
-                arrays.link_load.append(0.0)
-                arrays.link_money.append(float(api_money[a, slot]))
-                arrays.link_carbon.append(float(api_carbon[a, slot]))
-                arrays.link_cost.append(float(api_money[a, slot] + api_carbon[a, slot] * cp_per_kg))
-                arrays.link_tpm.append(float(api_tpm[a, slot]))
+        picked = np.flatnonzero(allowed)
+        sub = load[picked]
+        rows, cols = np.nonzero(np.isfinite(sub))
+        link_money = money[picked][rows, cols]
+        link_kg = link_carbon[picked][rows, cols]
+        arrays.add(
+            {
+                "arc_workload": np.full(len(picked), w),
+                "arc_integer": np.ones(len(picked), dtype=bool),
+                "arc_option": picked,
+                "arc_api": np.zeros(len(picked), dtype=bool),
+                "arc_price": np.zeros(len(picked)) if is_batch else option_price[picked],
+                "arc_money": np.zeros(len(picked)) if is_batch else options.option_price[picked],
+                "arc_carbon": np.zeros(len(picked)) if is_batch else option_carbon[picked],
+            },
+            {
+                "link_unit": first_unit + cols,
+                "link_arc": rows,
+                "link_load": sub[rows, cols],
+                "link_money": link_money,
+                "link_carbon": link_kg,
+                "link_cost": link_money + link_kg * cp_per_kg,
+                "link_tpm": np.zeros(len(rows)),
+            },
+        )
+        picked = np.flatnonzero(api_ok)
+        rows, cols = np.nonzero(api_capable[picked])
+        link_money = api_money[picked][rows, cols]
+        link_kg = api_carbon[picked][rows, cols]
+        arrays.add(
+            {
+                "arc_workload": np.full(len(picked), w),
+                "arc_integer": np.zeros(len(picked), dtype=bool),
+                "arc_option": picked,
+                "arc_api": np.ones(len(picked), dtype=bool),
+                "arc_price": np.zeros(len(picked)),
+                "arc_money": np.zeros(len(picked)),
+                "arc_carbon": np.zeros(len(picked)),
+            },
+            {
+                "link_unit": first_unit + cols,
+                "link_arc": rows,
+                "link_load": np.zeros(len(rows)),
+                "link_money": link_money,
+                "link_carbon": link_kg,
+                "link_cost": link_money + link_kg * cp_per_kg,
+                "link_tpm": np.asarray(api_tpm)[picked][rows, cols],
+            },
+        )
         candidate_pairs += int(allowed.sum() + api_ok.sum())
         sources.append(source)
     problem, pool_workloads = _problem(request, options, apis, arrays, units)
@@ -338,11 +375,11 @@ def build_model(
         problem=problem,
         units=units,
         slices=all_slices,
-        arc_option=np.array(arrays.arc_option, dtype=np.int64),
-        arc_api=np.array(arrays.arc_api, dtype=bool),
-        arc_money_price=np.array(arrays.arc_money),
-        link_money_cost=np.array(arrays.link_money),
-        link_tpm=np.array(arrays.link_tpm),
+        arc_option=arrays.column("arc_option"),
+        arc_api=arrays.column("arc_api"),
+        arc_money_price=arrays.column("arc_money"),
+        link_money_cost=arrays.column("link_money"),
+        link_tpm=arrays.column("link_tpm"),
         throughput_source=sources,
         pool_workloads=pool_workloads,
         candidate_pairs=candidate_pairs,
@@ -352,6 +389,15 @@ def build_model(
         rejections=rejections,
         estimated=estimated,
     )
+
+
+def _mentions(
+    entries: list[str], options: ComputeOptions, cache: dict[tuple[str, ...], BoolArray]
+) -> BoolArray:
+    key = tuple(sorted(e.lower() for e in entries))
+    if key not in cache:
+        cache[key] = compute_mentions(list(entries), options)
+    return cache[key]
 
 
 def _min(*arrays: FloatArray) -> float:
@@ -471,12 +517,12 @@ def _problem(
     request: RoutingRequest, options: ComputeOptions, apis: ApiOptions, arrays: _Arrays, units: list[Unit]
 ) -> tuple[RoutingProblem, list[set[int]]]:
     """Assemble the problem with its pools."""
-    arc_option = np.array(arrays.arc_option, dtype=np.int64)
-    arc_api = np.array(arrays.arc_api, dtype=bool)
-    arc_workload = np.array(arrays.arc_workload, dtype=np.int64)
-    link_arc = np.array(arrays.link_arc, dtype=np.int64)
-    link_carbon = np.array(arrays.link_carbon)
-    arc_carbon = np.array(arrays.arc_carbon)
+    arc_option = arrays.column("arc_option")
+    arc_api = arrays.column("arc_api")
+    arc_workload = arrays.column("arc_workload")
+    link_arc = arrays.column("link_arc")
+    link_carbon = arrays.column("link_carbon")
+    arc_carbon = arrays.column("arc_carbon")
     names: list[str] = []
     capacity: list[float] = []
     pa: tuple[list[int], list[int], list[float]] = ([], [], [])
@@ -497,11 +543,11 @@ def _problem(
         if quota.accelerator:
             wanted = canonical_gpu(quota.accelerator)
             family = wanted if "-" not in wanted else None
-            models = options.gpu_model[arc_g].astype(str)
+            models = options.gpu_model.astype(str)
             same = models == wanted
             if family is not None:
                 same |= np.array([gpu_family(m) == family if m else False for m in models], dtype=bool)
-            hit &= same & (options.gpu_count[arc_g] > 0)
+            hit &= same[arc_g] & (options.gpu_count[arc_g] > 0)
             coef = options.gpu_count[arc_g]
         else:
             coef = options.vcpus[arc_g]
@@ -519,7 +565,7 @@ def _problem(
                 compute_arcs[hit],
                 np.ones(int(hit.sum())),
             )
-    link_tpm = np.array(arrays.link_tpm)
+    link_tpm = arrays.column("link_tpm")
     api_links = np.flatnonzero(arc_api[link_arc]) if len(link_arc) else np.zeros(0, dtype=np.int64)
     for a in np.flatnonzero(np.isfinite(apis.tpm_quota)):
         hit = api_links[arc_option[link_arc[api_links]] == a]
@@ -541,13 +587,13 @@ def _problem(
         n_workloads=len(request.workloads),
         unit_workload=np.array([u.workload for u in units], dtype=np.int64),
         arc_workload=arc_workload,
-        arc_integer=np.array(arrays.arc_integer, dtype=bool),
-        arc_price=np.array(arrays.arc_price),
+        arc_integer=arrays.column("arc_integer"),
+        arc_price=arrays.column("arc_price"),
         arc_carbon=arc_carbon,
-        link_unit=np.array(arrays.link_unit, dtype=np.int64),
+        link_unit=arrays.column("link_unit"),
         link_arc=link_arc,
-        link_load=np.array(arrays.link_load),
-        link_cost=np.array(arrays.link_cost),
+        link_load=arrays.column("link_load"),
+        link_cost=arrays.column("link_cost"),
         link_carbon=link_carbon,
         pool_capacity=np.array(capacity),
         pool_arc=PoolUsage.of(*pa),

@@ -31,6 +31,7 @@ from recommender.domain.common import (
     money,
 )
 from recommender.domain.routing import (
+    BreakEven,
     DemandKind,
     ModelStats,
     PlacementItem,
@@ -40,7 +41,7 @@ from recommender.domain.routing import (
 )
 from recommender.errors import InfeasibleError, SolveTimeoutError
 from recommender.planning.ranking import group_id, rank
-from recommender.planning.routing_breakeven import BuyOption, MakeOption, break_even
+from recommender.planning.routing_breakeven import BuyOptions, MakeOptions, break_even
 from recommender.planning.routing_model import BuiltModel, build_model
 from recommender.planning.routing_options import (
     ApiOptions,
@@ -53,7 +54,7 @@ from recommender.planning.routing_options import (
     gpu_specs,
 )
 from solvers.routing import RoutingSolution, diagnose_infeasibility, solve_routing
-from solvers.routing_problem import IntArray
+from solvers.routing_problem import FloatArray, IntArray
 
 HORIZON_MONTHS = 12
 _OPTIMAL = "Optimal placement (self-hosting and model APIs)"
@@ -69,6 +70,9 @@ class _Context:
     built: BuiltModel
     arcs_by_workload: list[IntArray]
     links_by_arc: list[IntArray]
+    arc_links: FloatArray  # links per arc
+    arc_load: FloatArray  # instances the arc needs for all its units
+    arc_money: FloatArray  # money per hour of all its units (APIs, batch)
 
 
 def route_workloads(request: RoutingRequest, time_limit: float | None = None) -> RoutingOutcome:
@@ -147,7 +151,7 @@ def route_workloads(request: RoutingRequest, time_limit: float | None = None) ->
     )
 
 
-def _indexes(built: BuiltModel) -> tuple[list[IntArray], list[IntArray]]:
+def _indexes(built: BuiltModel) -> tuple[list[IntArray], list[IntArray], FloatArray, FloatArray, FloatArray]:
     p = built.problem
 
     def split(keys: IntArray, n: int) -> list[IntArray]:
@@ -155,7 +159,10 @@ def _indexes(built: BuiltModel) -> tuple[list[IntArray], list[IntArray]]:
         bounds = np.searchsorted(keys[order], np.arange(n + 1))
         return [order[bounds[i] : bounds[i + 1]] for i in range(n)]
 
-    return split(p.arc_workload, p.n_workloads), split(p.link_arc, p.n_arcs)
+    links = np.bincount(p.link_arc, minlength=p.n_arcs).astype(np.float64)
+    load = np.bincount(p.link_arc, weights=p.link_load, minlength=p.n_arcs).astype(np.float64)
+    cost = np.bincount(p.link_arc, weights=built.link_money_cost, minlength=p.n_arcs).astype(np.float64)
+    return split(p.arc_workload, p.n_workloads), split(p.link_arc, p.n_arcs), links, load, cost
 
 
 def _quota_notes(request: RoutingRequest, built: BuiltModel, notes: OptionNotes) -> None:
@@ -212,10 +219,13 @@ def _explainer(context: _Context) -> Callable[[str], str]:
 
 
 def _placements(context: _Context, solution: RoutingSolution) -> list[WorkloadPlacement]:
-    return [_placement(context, solution, w) for w in range(len(context.request.workloads))]
+    problem = context.built.problem
+    carried = np.bincount(problem.link_arc, weights=(solution.shares > 1e-9), minlength=problem.n_arcs)
+    used = (solution.instances > 0) | (carried > 0)
+    return [_placement(context, solution, w, used) for w in range(len(context.request.workloads))]
 
 
-def _placement(context: _Context, solution: RoutingSolution, w: int) -> WorkloadPlacement:
+def _placement(context: _Context, solution: RoutingSolution, w: int, used: np.ndarray) -> WorkloadPlacement:
     request, built, options, apis = context.request, context.built, context.options, context.apis
     problem = built.problem
     workload = request.workloads[w]
@@ -223,12 +233,11 @@ def _placement(context: _Context, solution: RoutingSolution, w: int) -> Workload
     option_carbon = options.option_carbon_kg()
     items: list[PlacementItem] = []
     n_slices = max(1, len(built.slices[w]))
-    for a in context.arcs_by_workload[w]:
+    arcs = context.arcs_by_workload[w]
+    for a in arcs[used[arcs]]:
         links = context.links_by_arc[int(a)]
         shares = solution.shares[links]
         count = float(solution.instances[a])
-        if count <= 0 and not (shares > 1e-9).any():
-            continue
         units = [built.units[int(u)] for u in problem.link_unit[links]]
         demand_share = float(sum(x * u.weight for x, u in zip(shares, units, strict=True)))
         slice_shares = [0.0] * n_slices
@@ -309,32 +318,28 @@ def _placement(context: _Context, solution: RoutingSolution, w: int) -> Workload
     return placement.model_copy(update={"explanation": _explain(context, placement, w)})
 
 
-def _break_even(context: _Context, w: int) -> object:
+def _break_even(context: _Context, w: int) -> BreakEven:
     built, options, apis = context.built, context.options, context.apis
-    problem = built.problem
     workload = context.request.workloads[w]
     demand = workload.llm_inference
     assert demand is not None
-    n_units = int(np.count_nonzero(problem.unit_workload == w))
-    make: list[MakeOption] = []
-    buy: list[BuyOption] = []
-    for a in context.arcs_by_workload[w]:
-        links = context.links_by_arc[int(a)]
-        if len(links) < n_units:
-            continue
-        opt = int(built.arc_option[a])
-        if built.arc_api[a]:
-            buy.append(BuyOption(apis.offers[opt].offer_id, float(built.link_money_cost[links].sum())))
-        else:
-            g = int(options.option_offer[opt])
-            make.append(
-                MakeOption(
-                    options.offer_ids[g][0] + (" (spot)" if options.option_spot[opt] else ""),
-                    float(options.option_price[opt]),
-                    float(problem.link_load[links].sum()),
-                )
-            )
-    return break_even(demand.requests_per_second, demand.tokens_per_request(), make, buy)
+    arcs = context.arcs_by_workload[w]
+    units = int(np.count_nonzero(built.problem.unit_workload == w))
+    whole = arcs[context.arc_links[arcs] >= units]
+    api = whole[built.arc_api[whole]]
+    make = whole[~built.arc_api[whole]]
+    opts = built.arc_option[make]
+    groups = options.option_offer[opts]
+    make_ids = [
+        options.offer_ids[int(g)][0] + (" (spot)" if options.option_spot[o] else "")
+        for g, o in zip(groups, opts, strict=True)
+    ]
+    return break_even(
+        demand.requests_per_second,
+        demand.tokens_per_request(),
+        MakeOptions(make_ids, options.option_price[opts], context.arc_load[make]),
+        BuyOptions([apis.offers[int(o)].offer_id for o in built.arc_option[api]], context.arc_money[api]),
+    )
 
 
 def _binding_rules(context: _Context, solution: RoutingSolution, w: int) -> list[str]:

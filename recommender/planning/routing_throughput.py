@@ -103,65 +103,89 @@ def _profile_rate(profile: ThroughputProfile, piece: RequestSlice) -> float:
     return profile.output_tokens_per_second / piece.output_tokens
 
 
+@dataclass(frozen=True)
+class HardwareIndex:
+    """Merged offers grouped by what their LLM throughput depends on (GPU model, count, memory,
+    and the instance name when a profile names it); CPU-only offers without a profile are left out.
+    """
+
+    representatives: list[int]  # one merged offer per group
+    group_of: np.ndarray  # group of every merged offer (-1 = none)
+
+
+def hardware_index(options: ComputeOptions, profiles: list[ThroughputProfile]) -> HardwareIndex:
+    """Group offers once per request (see :class:`HardwareIndex`)."""
+    named = {p.accelerator.lower() for p in profiles}
+    groups: dict[tuple[str, int, float, str], int] = {}
+    representatives: list[int] = []
+    group_of = np.full(options.n_offers, -1, dtype=np.int64)
+    for g in range(options.n_offers):
+        count = int(options.gpu_count[g])
+        name = str(options.name[g]).lower()
+        profiled = name in named
+        if not count and not profiled:
+            continue
+        key = (
+            str(options.gpu_model[g]),
+            count,
+            float(options.gpu_memory_per_gpu[g]),
+            name if profiled else "",
+        )
+        if key not in groups:
+            groups[key] = len(representatives)
+            representatives.append(g)
+        group_of[g] = groups[key]
+    return HardwareIndex(representatives, group_of)
+
+
 def llm_throughput(
     demand: LlmInferenceDemand,
     slices: list[RequestSlice],
     options: ComputeOptions,
     profiles: list[ThroughputProfile],
     specs: dict[str, GpuSpec],
+    hardware: HardwareIndex | None = None,
 ) -> SliceThroughput:
     """Requests/s per instance for every merged offer and slice (module docstring)."""
+    hardware = hardware or hardware_index(options, profiles)
     models = {canonical_model(demand.model), *(canonical_model(m) for m in demand.substitute_models)}
     usable = [p for p in profiles if canonical_model(p.model) in models]
     slo = demand.max_time_per_output_token_ms
     size = model_size(demand)
-    n_g, n_s = options.n_offers, len(slices)
-    rate = np.zeros((n_g, n_s))
-    tpot = np.zeros((n_g, n_s))
-    source = [""] * n_g
+    n_h, n_s = len(hardware.representatives), len(slices)
+    rate = np.zeros((n_h + 1, n_s))  # last row: offers outside every group
+    tpot = np.zeros((n_h + 1, n_s))
+    source = [""] * (n_h + 1)
     by_instance: dict[str, list[ThroughputProfile]] = {}
     by_gpu: dict[str, list[ThroughputProfile]] = {}
     for p in usable:
         by_instance.setdefault(p.accelerator.lower(), []).append(p)
         by_gpu.setdefault(canonical_gpu(p.accelerator), []).append(p)
-    done: dict[tuple[str, int, float, str], int] = {}
-    for g in range(n_g):
+    for h, g in enumerate(hardware.representatives):
         count = int(options.gpu_count[g])
-        name = str(options.name[g]).lower()
-        per_instance = by_instance.get(name, [])
-        if not count and not per_instance:
-            continue
-        key = (
-            str(options.gpu_model[g]),
-            count,
-            float(options.gpu_memory_per_gpu[g]),
-            name if per_instance else "",
-        )
-        if key in done:
-            twin = done[key]
-            rate[g], tpot[g], source[g] = rate[twin], tpot[twin], source[twin]
-            continue
-        done[key] = g
+        per_instance = by_instance.get(str(options.name[g]).lower(), [])
         per_gpu = by_gpu.get(str(options.gpu_model[g]), []) if count else []
         if per_instance or per_gpu:
             for s, piece in enumerate(slices):
-                rate[g, s], tpot[g, s] = _best_profile(per_instance, per_gpu, count, piece, slo)
-            if rate[g].any():
-                source[g] = PROFILE
+                rate[h, s], tpot[h, s] = _best_profile(per_instance, per_gpu, count, piece, slo)
+            if rate[h].any():
+                source[h] = PROFILE
                 continue
         spec = specs.get(str(options.gpu_model[g])) if count else None
         if spec is None or size is None:
             continue
-        if spec.memory_gib <= 0 and options.gpu_memory_per_gpu[g] > 0:
+        if options.gpu_memory_per_gpu[g] > 0 and options.gpu_memory_per_gpu[g] != spec.memory_gib:
+            # the catalogue's memory per GPU wins (e.g. a 40 or 80 GB variant)
             spec = GpuSpec(spec.name, float(options.gpu_memory_per_gpu[g]), spec.bandwidth_gb_s,
                            spec.bf16_tflops, spec.tdp_watts, spec.relative_speed)  # fmt: skip
         for s, piece in enumerate(slices):
-            rate[g, s], tpot[g, s] = _estimate(
+            rate[h, s], tpot[h, s] = _estimate(
                 spec, count, size, piece.input_tokens, piece.output_tokens, slo
             )
-        if rate[g].any():
-            source[g] = ESTIMATE
-    return SliceThroughput(rate, source, tpot, size is not None)
+        if rate[h].any():
+            source[h] = ESTIMATE
+    rows = np.where(hardware.group_of >= 0, hardware.group_of, n_h)
+    return SliceThroughput(rate[rows], [source[int(r)] for r in rows], tpot[rows], size is not None)
 
 
 def _best_profile(

@@ -174,6 +174,23 @@ REGIONS: list[tuple[str, str, str, str, str]] = [
     ("hyperstack", "CANADA-1", "CA", "", "Canada"),
     ("hyperstack", "NORWAY-1", "NO", "", "Norway"),
     ("hyperstack", "US-1", "US", "", "United States"),
+    # Lambda Cloud (lambda.ai regions; only the regions whose country the name states plainly)
+    ("lambda", "us-east-1", "US", "", "United States"),
+    ("lambda", "us-east-2", "US", "", "United States"),
+    ("lambda", "us-east-3", "US", "", "United States"),
+    ("lambda", "us-midwest-1", "US", "", "United States"),
+    ("lambda", "us-south-1", "US", "", "United States"),
+    ("lambda", "us-south-2", "US", "", "United States"),
+    ("lambda", "us-south-3", "US", "", "United States"),
+    ("lambda", "us-west-1", "US", "", "United States"),
+    ("lambda", "us-west-2", "US", "", "United States"),
+    ("lambda", "us-west-3", "US", "", "United States"),
+    ("lambda", "europe-central-1", "DE", "", "Germany"),
+    ("lambda", "asia-northeast-1", "JP", "", "Tokyo"),
+    ("lambda", "asia-northeast-2", "KR", "", "Seoul"),
+    ("lambda", "asia-south-1", "IN", "", "India"),
+    ("lambda", "me-west-1", "IL", "", "Israel"),
+    ("lambda", "australia-east-1", "AU", "", "Australia"),
 ]
 
 EC2_FAMILIES_CPU = ("m5", "c5", "r5", "m6g", "c6g", "m7i")
