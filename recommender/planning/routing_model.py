@@ -126,6 +126,7 @@ class BuiltModel:
     pool_workloads: list[set[int]]
     candidate_pairs: int
     single_option_cost: FloatArray  # per workload: cheapest whole placement on one allowed option
+    single_option_carbon: FloatArray  # carbon of that placement (kg/h)
     unrestricted_cost: FloatArray  # same over capable options ignoring residency and must/never
     residency_only_cost: FloatArray  # capable options inside the residency rule (must/never ignored)
     rejections: list[Rejection]
@@ -161,6 +162,7 @@ def build_model(
     estimated: list[int] = []
     n_w = len(request.workloads)
     single = np.full(n_w, np.inf)
+    single_carbon = np.full(n_w, np.inf)
     unrestricted = np.full(n_w, np.inf)
     residency_only = np.full(n_w, np.inf)
     candidate_pairs = 0
@@ -310,6 +312,17 @@ def build_model(
             np.where(api_capable.all(axis=1), api_money.sum(axis=1), np.inf) if apis.n else np.zeros(0)
         )
         single[w] = _min(compute_single[allowed], api_single[api_ok])
+        single_carbon[w] = _argmin_value(
+            np.concatenate([compute_single[allowed], api_single[api_ok]]),
+            np.concatenate(
+                [
+                    _single_costs(load, link_carbon, option_carbon, is_batch)[allowed],
+                    np.where(api_capable.all(axis=1), api_carbon.sum(axis=1), np.inf)[api_ok]
+                    if apis.n
+                    else np.zeros(0),
+                ]
+            ),
+        )
         unrestricted[w] = _min(compute_single[capable & spot_ok], api_single[api_capable.any(axis=1)])
         residency_only[w] = _min(
             compute_single[capable & resid & spot_ok], api_single[api_capable.any(axis=1) & api_resid]
@@ -384,6 +397,7 @@ def build_model(
         pool_workloads=pool_workloads,
         candidate_pairs=candidate_pairs,
         single_option_cost=single,
+        single_option_carbon=single_carbon,
         unrestricted_cost=unrestricted,
         residency_only_cost=residency_only,
         rejections=rejections,
@@ -398,6 +412,13 @@ def _mentions(
     if key not in cache:
         cache[key] = compute_mentions(list(entries), options)
     return cache[key]
+
+
+def _argmin_value(keys: FloatArray, values: FloatArray) -> float:
+    """``values`` at the smallest finite key (inf when there is none)."""
+    if not len(keys) or not np.isfinite(keys).any():
+        return math.inf
+    return float(values[int(np.argmin(keys))])
 
 
 def _min(*arrays: FloatArray) -> float:

@@ -350,8 +350,11 @@ def _binding_rules(context: _Context, solution: RoutingSolution, w: int) -> list
     for k, name in enumerate(names):
         if name in tight and w in built.pool_workloads[k]:
             rules.append(name)
-    wid = context.request.workloads[w].workload_id
-    if f"carbon_cap[{wid}]" in tight:
+    workload = context.request.workloads[w]
+    wid = workload.workload_id
+    cap = workload.max_carbon_kg_per_hour
+    excluded = cap > 0 and built.single_option_carbon[w] > cap * (1 + 1e-9)
+    if f"carbon_cap[{wid}]" in tight or excluded:
         rules.append(f"carbon_cap[{wid}]")
     unrestricted, resid_only = built.unrestricted_cost[w], built.residency_only_cost[w]
     if math.isfinite(unrestricted) and resid_only > unrestricted * (1 + 1e-9) + 1e-12:
