@@ -38,7 +38,9 @@ INPUT_SIZES = (25.0, 100.0)  # bucket representative sizes (rows: input, columns
 OUTPUT_SIZES = (25.0, 100.0)
 
 
-def melange_brute_force(gpus: dict[str, dict], distribution: list[list[float]], rate: float, slice_factor: int):
+def melange_brute_force(
+    gpus: dict[str, dict], distribution: list[list[float]], rate: float, slice_factor: int
+):
     """Cheapest Mélange allocation by enumerating every slice -> GPU assignment."""
     names = list(gpus)
     slices = [
@@ -48,7 +50,9 @@ def melange_brute_force(gpus: dict[str, dict], distribution: list[list[float]], 
         for _ in range(slice_factor)
         if distribution[i][j] > 0
     ]
-    load = np.array([[lam / gpus[g]["tputs"][i][j] for (i, j, lam) in slices] for g in names])  # gpus x slices
+    load = np.array(
+        [[lam / gpus[g]["tputs"][i][j] for (i, j, lam) in slices] for g in names]
+    )  # gpus x slices
     cost = np.array([gpus[g]["cost"] for g in names])
     best = (math.inf, None)
     n = len(slices)
@@ -69,7 +73,9 @@ def melange_request(
     for i, row in enumerate(distribution):
         for j, share in enumerate(row):
             if share > 0:
-                slices.append(RequestSlice(share=share, input_tokens=INPUT_SIZES[i], output_tokens=OUTPUT_SIZES[j]))
+                slices.append(
+                    RequestSlice(share=share, input_tokens=INPUT_SIZES[i], output_tokens=OUTPUT_SIZES[j])
+                )
             for name, info in gpus.items():
                 profiles.append(
                     ThroughputProfile(
@@ -103,7 +109,9 @@ def melange_request(
         workloads=[
             Workload(
                 workload_id="melange",
-                llm_inference=LlmInferenceDemand(model="llama-2-7b", requests_per_second=rate, request_slices=slices),
+                llm_inference=LlmInferenceDemand(
+                    model="llama-2-7b", requests_per_second=rate, request_slices=slices
+                ),
             )
         ],
         compute_offers=offers,

@@ -63,7 +63,9 @@ def test_default_catalogue_answers_a_mixed_request(client: RecommenderClient) ->
     # Action savings add up exactly to the plan's; every amount is USD Money.
     total = sum((_decimal(a.monthly_savings) for a in plan.actions), Decimal(0))
     assert total == _decimal(plan.monthly_savings)
-    assert _decimal(plan.baseline_monthly_cost) - _decimal(plan.planned_monthly_cost) == _decimal(plan.monthly_savings)
+    assert _decimal(plan.baseline_monthly_cost) - _decimal(plan.planned_monthly_cost) == _decimal(
+        plan.monthly_savings
+    )
     assert all(a.monthly_cost.currency_code == "USD" for a in plan.actions)
     hourly = sum(money_value(p.hourly_cost) for p in first.placements)
     assert money_value(first.total_hourly_cost) == pytest.approx(hourly, abs=1e-6)
@@ -92,7 +94,9 @@ def test_shared_gpu_quota_too_small_names_the_quota(channel: grpc.Channel) -> No
     job = wpb.BatchJobDemand(gpu_hours=300, deadline_hours=100, reference_accelerator="A100")
     request = wpb.RouteWorkloadsRequest(
         workloads=[wpb.Workload(workload_id=f"job{i}", batch_job=job) for i in range(2)],
-        compute_offers=[offer("a100", "gcp", "asia-south1", "a2-highgpu-1g", 3.67, gpus=1, gpu="A100", gpu_memory=40)],
+        compute_offers=[
+            offer("a100", "gcp", "asia-south1", "a2-highgpu-1g", 3.67, gpus=1, gpu="A100", gpu_memory=40)
+        ],
         api_offers=[api("gpt", "gpt-4o-mini", 1.5e-7, 6e-7)],
         quotas=[wpb.Quota(provider="gcp", region="asia-south1", accelerator="A100", limit=4)],
     )
@@ -111,7 +115,9 @@ def test_carbon_cap_moves_a_service_to_cleaner_capacity(client: RecommenderClien
         offer("clean", "gcp", "europe-north1", "n2-standard-4", 0.21, carbon=50, power_kw=0.2, country="FI"),
     ]
     base = wpb.RouteWorkloadsRequest(
-        workloads=[cpu_workload("web", 16, 64)], compute_offers=offers, api_offers=[api("x", "gpt-4o", 1e-6, 1e-6)]
+        workloads=[cpu_workload("web", 16, 64)],
+        compute_offers=offers,
+        api_offers=[api("x", "gpt-4o", 1e-6, 1e-6)],
     )
     free = client.route_workloads(base).placements[0]
     assert [(i.offer_id, i.count) for i in free.items] == [("dirty", 4)]
@@ -120,7 +126,9 @@ def test_carbon_cap_moves_a_service_to_cleaner_capacity(client: RecommenderClien
         capped = wpb.RouteWorkloadsRequest()
         capped.CopyFrom(base)
         capped.workloads[0].max_carbon_kg_per_hour = cap
-        feasible = [(0.19 * k + 0.21 * (4 - k), k) for k in range(5) if 0.14 * k + 0.01 * (4 - k) <= cap + 1e-12]
+        feasible = [
+            (0.19 * k + 0.21 * (4 - k), k) for k in range(5) if 0.14 * k + 0.01 * (4 - k) <= cap + 1e-12
+        ]
         best_cost, dirty = min(feasible)
         placement = client.route_workloads(capped).placements[0]
         counts = {i.offer_id: i.count for i in placement.items}
@@ -155,16 +163,22 @@ def test_make_vs_buy_and_break_even_by_hand(client: RecommenderClient) -> None:
     """
     request = wpb.RouteWorkloadsRequest(
         workloads=[llm_workload("rag", "llama-3.1-8b", 2.0, 1000, 250)],
-        compute_offers=[offer("l4", "gcp", "us-central1", "g2-standard-8", 1.20, vcpus=8, memory=32, gpus=1, gpu="L4")],
+        compute_offers=[
+            offer("l4", "gcp", "us-central1", "g2-standard-8", 1.20, vcpus=8, memory=32, gpus=1, gpu="L4")
+        ],
         api_offers=[api("api", "llama-3.1-8b", 1e-6, 2e-6)],
-        throughput_profiles=[wpb.ThroughputProfile(model="llama-3.1-8b", accelerator="L4", requests_per_second=1.6)],
+        throughput_profiles=[
+            wpb.ThroughputProfile(model="llama-3.1-8b", accelerator="L4", requests_per_second=1.6)
+        ],
     )
     response = client.route_workloads(request)
     placement = response.placements[0]
     assert [(i.offer_id, i.count, i.throughput_source) for i in placement.items] == [("l4", 2, "profile")]
     assert money_value(placement.hourly_cost) == pytest.approx(2.40)
     tokens_per_hour = 2.0 * 1250 * 3600
-    assert money_value(placement.cost_per_million_tokens) == pytest.approx(2.40 / tokens_per_hour * 1e6, abs=1e-9)
+    assert money_value(placement.cost_per_million_tokens) == pytest.approx(
+        2.40 / tokens_per_hour * 1e6, abs=1e-9
+    )
     c = 10.80 / tokens_per_hour
     be = placement.break_even
     assert be.api_offer_id == "api" and be.self_hosting_offer_id == "l4"
@@ -172,8 +186,12 @@ def test_make_vs_buy_and_break_even_by_hand(client: RecommenderClient) -> None:
     assert be.current_tokens_per_day == pytest.approx(tokens_per_hour * 24)
     assert money_value(be.api_cost_per_million_tokens) == pytest.approx(c * 1e6, abs=1e-9)
     capacity = 1.6 * 1250 * 86400  # tokens/day of one instance
-    assert money_value(be.self_hosting_cost_per_million_tokens) == pytest.approx(24 * 1.20 / capacity * 1e6, abs=1e-8)
-    ratio = c * capacity / (24 * 1.20)  # 3.6: one instance is cheaper from V* on, and so is every staircase step
+    assert money_value(be.self_hosting_cost_per_million_tokens) == pytest.approx(
+        24 * 1.20 / capacity * 1e6, abs=1e-8
+    )
+    ratio = (
+        c * capacity / (24 * 1.20)
+    )  # 3.6: one instance is cheaper from V* on, and so is every staircase step
     assert ratio > 2 and be.self_hosting_always_cheaper_above_tokens_per_day == pytest.approx(24 * 1.20 / c)
     assert be.self_hosting_cheaper_now
     # The API-only alternative is offered in the same xor group.
@@ -192,7 +210,9 @@ def test_token_quota_splits_demand_between_api_and_gpus(client: RecommenderClien
         workloads=[llm_workload("bot", "mistral-7b", 10.0, 300, 200)],
         compute_offers=[offer("gpu", "aws", "us-east-1", "g6.xlarge", 1.0, gpus=1, gpu="L4")],
         api_offers=[api("cheap", "mistral-7b", 1e-8, 1e-8, tpm=60_000)],
-        throughput_profiles=[wpb.ThroughputProfile(model="mistral-7b", accelerator="L4", requests_per_second=4.0)],
+        throughput_profiles=[
+            wpb.ThroughputProfile(model="mistral-7b", accelerator="L4", requests_per_second=4.0)
+        ],
     )
     placement = client.route_workloads(request).placements[0]
     by_offer = {i.offer_id: i for i in placement.items}
@@ -231,7 +251,10 @@ def test_bad_input_reports_every_violation(client: RecommenderClient) -> None:
             cpu_workload("w", -1, residency=wpb.ResidencyRule(allowed_countries=["India"])),
             wpb.Workload(workload_id="empty"),
         ],
-        compute_offers=[offer("o", "aws", "us-east-1", "m5.large", 0.1), offer("o", "aws", "us-east-1", "x", -2)],
+        compute_offers=[
+            offer("o", "aws", "us-east-1", "m5.large", 0.1),
+            offer("o", "aws", "us-east-1", "x", -2),
+        ],
         quotas=[wpb.Quota(provider="aws", limit=-1)],
         policy=wpb.RoutingPolicy(spot_capacity_overhead=2.0),
     )
@@ -264,7 +287,9 @@ def test_mélange_example_over_grpc(client: RecommenderClient) -> None:
     profiles = []
     for i, row in enumerate(distribution):
         for j, share in enumerate(row):
-            demand.request_slices.append(wpb.RequestSlice(share=share, input_tokens=sizes[i], output_tokens=sizes[j]))
+            demand.request_slices.append(
+                wpb.RequestSlice(share=share, input_tokens=sizes[i], output_tokens=sizes[j])
+            )
             for gpu, table in tputs.items():
                 profiles.append(
                     wpb.ThroughputProfile(

@@ -93,7 +93,9 @@ def test_pruning_keeps_the_optimum() -> None:
     assert pruned_any > 20
 
 
-def _single_unit(prices: list[float], loads: list[float], pools: tuple[list, list, list] | None = None) -> RoutingProblem:
+def _single_unit(
+    prices: list[float], loads: list[float], pools: tuple[list, list, list] | None = None
+) -> RoutingProblem:
     n = len(prices)
     pa = pools or ([], [], [])
     return RoutingProblem(

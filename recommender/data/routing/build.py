@@ -48,6 +48,8 @@ CODECARBON_LICENSE = "codecarbon-3.3.2.dist-info/licenses/LICENSE"
 PRICING_JSON = "libcloud/data/pricing.json"
 EC2_TYPES_PY = "libcloud/compute/constants/ec2_instance_types.py"
 LBS_PER_MWH_TO_G_PER_KWH = 0.45359237  # 1 lb = 453.59237 g; 1 MWh = 1000 kWh
+# impact.csv lists Hong Kong (asia-east2) under China; ISO 3166-1 (and data-residency rules) use HK.
+COUNTRY_FIXES = {("gcp", "asia-east2"): "HK"}
 
 # ISO 3166-1 alpha-3 -> alpha-2 for the countries carried into countries.csv.
 ISO3_TO_ISO2 = {
@@ -283,11 +285,12 @@ def region_frame(
         if region == "me-cenrtal1":  # upstream typo; me-central1 is listed in REGIONS
             continue
         iso3 = entry["countryIsoCode"].strip()
+        provider = entry["provider"].strip()
         rows.append(
             {
-                "provider": entry["provider"].strip(),
+                "provider": provider,
                 "region": region,
-                "country": ISO3_TO_ISO2[iso3],
+                "country": COUNTRY_FIXES.get((provider, region), ISO3_TO_ISO2[iso3]),
                 "city": entry["city"].strip(),
                 "carbon_g_per_kwh": float(entry["impact"]),
                 "carbon_source": f"codecarbon 3.3.2 {IMPACT_CSV} (Google Cloud region data)",
@@ -391,7 +394,8 @@ providers' public region lists).
 ### `regions.csv`
 `provider, region, country, city, carbon_g_per_kwh, carbon_source`. Google Cloud
 regions from `impact.csv` (its `me-cenrtal1` typo row is dropped; `me-central1` is in
-the table). Other regions from `build.py`'s `REGIONS` table, each with the most
+the table; `asia-east2`, Hong Kong, is listed there under China and is corrected to `HK`).
+These intensities equal GoogleCloudPlatform/region-carbon-info's 2023 figures. Other regions from `build.py`'s `REGIONS` table, each with the most
 specific intensity available: the Nordic bidding zone (`nordic_emissions.json`), the
 US state (eGRID2023), else the country (`global_energy_mix.json`). RunPod (country
 code regions) and Vast.ai (`..., CC, XX` regions) need no rows: the country is in the
