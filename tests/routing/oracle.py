@@ -18,7 +18,7 @@ from solvers.routing_problem import RoutingProblem
 
 def _rows(problem: RoutingProblem) -> tuple[list, list, list, list, list]:
     """Constraint rows over variables [y_a (all arcs; continuous arcs fixed 0), x_l]."""
-    n_a, n_l = problem.n_arcs, problem.n_links
+    n_a = problem.n_arcs
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
