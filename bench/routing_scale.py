@@ -60,7 +60,28 @@ from solvers.routing import solve_routing
 
 SEED = 20261127
 REPO = Path(__file__).resolve().parents[1]
-EU = ["DE", "FR", "NL", "FI", "SE", "IE", "BE", "IT", "ES", "PL", "AT", "DK", "NO", "CH", "GB", "IS", "RO", "CZ", "BG", "HR"]
+EU = [
+    "DE",
+    "FR",
+    "NL",
+    "FI",
+    "SE",
+    "IE",
+    "BE",
+    "IT",
+    "ES",
+    "PL",
+    "AT",
+    "DK",
+    "NO",
+    "CH",
+    "GB",
+    "IS",
+    "RO",
+    "CZ",
+    "BG",
+    "HR",
+]
 MODELS = [
     ("llama-3.1-8b", 0.35),
     ("llama-3.1-70b", 0.25),
@@ -96,7 +117,8 @@ def _catalogue(data: Path) -> pd.DataFrame:
 
 
 def _synthetic_catalogue(rng: np.random.Generator, n: int) -> pd.DataFrame:
-    regions = [("gcp", "asia-south1"), ("gcp", "us-central1"), ("gcp", "europe-west4"), ("azure", "centralindia"),
+    regions = [("gcp", "asia-south1"), ("gcp", "us-central1"), ("gcp", "europe-west4"),
+               ("azure", "centralindia"),
                ("azure", "eastus"), ("azure", "westeurope"), ("lambda", "us-east-1")]  # fmt: skip
     rows = []
     for i in range(n):
@@ -105,11 +127,17 @@ def _synthetic_catalogue(rng: np.random.Generator, n: int) -> pd.DataFrame:
         vcpus = float(rng.choice([2, 4, 8, 16, 32, 64]))
         count = int(rng.choice([1, 2, 4, 8])) if gpu else 0
         model = str(rng.choice(["L4", "A100", "H100", "A10"])) if gpu else ""
-        price = vcpus * 0.04 * rng.uniform(0.8, 1.2) + count * {"L4": 0.7, "A100": 3.0, "H100": 9.0, "A10": 1.0}.get(model, 0)
+        price = vcpus * 0.04 * rng.uniform(0.8, 1.2) + count * {
+            "L4": 0.7,
+            "A100": 3.0,
+            "H100": 9.0,
+            "A10": 1.0,
+        }.get(model, 0)
         rows.append(dict(provider=provider, name=f"t{i}", region=region, zone=f"{region}-a", vcpus=vcpus,
                          memory_gib=vcpus * 4, gpu_count=count, gpu_model=model,
                          gpu_memory_gib=count * {"L4": 24, "A100": 40, "H100": 80, "A10": 24}.get(model, 0),
-                         hourly_price=price, spot_hourly_price=price * 0.4, architecture="x86_64"))  # fmt: skip
+                         hourly_price=price, spot_hourly_price=price * 0.4,
+                         architecture="x86_64"))  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -219,7 +247,11 @@ def build_workloads(rng: np.random.Generator, n: int, data: Path | None) -> list
             extra["max_carbon_kg_per_hour"] = float(rng.uniform(0.5, 20))
         if kind < 0.45:
             vcpus = float(np.round(rng.lognormal(1.8, 0.9), 1) + 0.5)
-            demand = {"cpu_service": CpuServiceDemand(vcpus=vcpus, memory_gib=vcpus * float(rng.choice([1, 2, 4, 8])))}
+            demand = {
+                "cpu_service": CpuServiceDemand(
+                    vcpus=vcpus, memory_gib=vcpus * float(rng.choice([1, 2, 4, 8]))
+                )
+            }
         elif kind < 0.6:
             if rng.random() < 0.7:
                 job = BatchJobDemand(
@@ -229,7 +261,9 @@ def build_workloads(rng: np.random.Generator, n: int, data: Path | None) -> list
                     runs_per_month=float(rng.choice([1, 2, 4])),
                 )
             else:
-                job = BatchJobDemand(vcpu_hours=float(rng.uniform(100, 5000)), deadline_hours=float(rng.uniform(4, 72)))
+                job = BatchJobDemand(
+                    vcpu_hours=float(rng.uniform(100, 5000)), deadline_hours=float(rng.uniform(4, 72))
+                )
             demand = {"batch_job": job}
             extra["interruptible"] = bool(rng.random() < 0.5)
         else:
@@ -315,7 +349,10 @@ def run_full(n_workloads: int, n_offers: int, data: Path | None, time_limit: flo
     solver = plan.solver
     assert solver is not None
     stats = outcome.stats
-    print(f"== full size: {n_workloads} workloads x {n_offers} offers ({'shared data' if data else 'synthetic'})")
+    print(
+        f"== full size: {n_workloads} workloads x {n_offers} offers "
+        f"({'shared data' if data else 'synthetic'})"
+    )
     print(f"instance generation          {t1 - t0:8.2f} s")
     print(f"RouteWorkloads planning      {t2 - t1:8.2f} s  (build + prune + solve + placements)")
     print(f"  solver (prune + MILPs)     {solver.solve_seconds:8.2f} s")
@@ -326,7 +363,10 @@ def run_full(n_workloads: int, n_offers: int, data: Path | None, time_limit: flo
     print(f"relative gap                 {solver.relative_gap:14.3e}")
     print(f"offers given / merged        {stats.compute_offers} / {stats.aggregated_offers}")
     print(f"candidate pairs / kept       {stats.candidate_pairs} / {stats.pruned_pairs}")
-    print(f"independent groups (largest) {stats.components} ({stats.largest_component}); coupling rounds {stats.coupling_rounds}")
+    print(
+        f"independent groups (largest) {stats.components} ({stats.largest_component}); "
+        f"coupling rounds {stats.coupling_rounds}"
+    )
     print(f"binding                      {', '.join(b.name for b in solver.binding) or '-'}")
 
 
@@ -340,12 +380,14 @@ def run_comparison(n_workloads: int, n_offers: int, data: Path | None, time_limi
     plain = solve_routing(problem, time_limit=time_limit, prune=False, decompose=False)
     t2 = time.perf_counter()
     print(f"\n== same instance, reduced vs plain model: {n_workloads} workloads x {n_offers} offers")
-    print(f"plain model: {problem.n_arcs} arcs, {problem.n_links} links, {len(request.compute_offers)} offers "
+    print(f"plain model: {problem.n_arcs} arcs, {problem.n_links} links, "
+          f"{len(request.compute_offers)} offers "
           f"(the reduced pipeline also merges them into {options.n_offers})")  # fmt: skip
     for label, sol, secs in (("reduced", reduced, t1 - t0), ("plain", plain, t2 - t1)):
         r = sol.report
         print(f"{label:8s} time {secs:8.2f} s  status {r.status.value:10s} objective {r.objective:14.6f} "
-              f"bound {r.bound:14.6f} gap {r.relative_gap:9.2e}  vars {r.variables:7d} cons {r.constraints:7d}")  # fmt: skip
+              f"bound {r.bound:14.6f} gap {r.relative_gap:9.2e}  "
+              f"vars {r.variables:7d} cons {r.constraints:7d}")  # fmt: skip
     print(f"time ratio plain / reduced   {(t2 - t1) / max(t1 - t0, 1e-9):8.1f} x")
     if reduced.report.status.has_solution and plain.report.status.has_solution:
         diff = plain.report.objective - reduced.report.objective
@@ -363,7 +405,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", action="store_true", help="ignore the shared data")
     args = parser.parse_args(argv)
     data = None if args.synthetic or not shared_dir().is_dir() else shared_dir()
-    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} on {os.cpu_count()} cores")
+    print(
+        "load: " + " ".join(f"{v:.2f}" for v in os.getloadavg()) + f" on {os.cpu_count()} cores"
+    )
     run_full(args.workloads, args.offers, data, args.time_limit)
     if args.baseline_workloads > 0:
         run_comparison(args.baseline_workloads, args.baseline_offers, data, args.time_limit)

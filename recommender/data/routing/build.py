@@ -395,8 +395,9 @@ providers' public region lists).
 `provider, region, country, city, carbon_g_per_kwh, carbon_source`. Google Cloud
 regions from `impact.csv` (its `me-cenrtal1` typo row is dropped; `me-central1` is in
 the table; `asia-east2`, Hong Kong, is listed there under China and is corrected to `HK`).
-These intensities equal GoogleCloudPlatform/region-carbon-info's 2023 figures. Other regions from `build.py`'s `REGIONS` table, each with the most
-specific intensity available: the Nordic bidding zone (`nordic_emissions.json`), the
+These intensities equal GoogleCloudPlatform/region-carbon-info's 2023 figures. Other
+regions from `build.py`'s `REGIONS` table, each with the most specific intensity
+available: the Nordic bidding zone (`nordic_emissions.json`), the
 US state (eGRID2023), else the country (`global_energy_mix.json`). RunPod (country
 code regions) and Vast.ai (`..., CC, XX` regions) need no rows: the country is in the
 region name.
