@@ -25,11 +25,14 @@ no pruning, one joint MILP), with the time ratio and the objectives.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -339,75 +342,120 @@ def _model(request: RoutingRequest):  # type: ignore[no-untyped-def]
     return build_model(request, options, apis, specs), options
 
 
-def run_full(n_workloads: int, n_offers: int, data: Path | None, time_limit: float) -> None:
+def _full_in_child(
+    n_workloads: int, n_offers: int, data: Path | None, time_limit: float
+) -> dict[str, object]:
     t0 = time.perf_counter()
     request = build_request(n_workloads, n_offers, data)
     t1 = time.perf_counter()
+    rss_before = max_rss_mib()
     outcome = route_workloads(request, time_limit=time_limit)
     t2 = time.perf_counter()
-    plan = outcome.plans[0]
-    solver = plan.solver
+    solver = outcome.plans[0].solver
     assert solver is not None
-    stats = outcome.stats
+    return {
+        "generation": t1 - t0,
+        "planning": t2 - t1,
+        "solver": solver.solve_seconds,
+        "rss_before": rss_before,
+        "rss": max_rss_mib(),
+        "status": solver.status.value,
+        "objective": solver.objective,
+        "bound": solver.bound,
+        "gap": solver.relative_gap,
+        "stats": outcome.stats.model_dump(),
+        "binding": [b.name for b in solver.binding],
+    }
+
+
+def _solve_in_child(
+    n_workloads: int, n_offers: int, data: Path | None, time_limit: float, plain: bool
+) -> dict[str, object]:
+    request = build_request(n_workloads, n_offers, data, seed=SEED + 1)
+    built, options = _model(request)
+    problem = built.problem
+    rss_before = max_rss_mib()
+    t0 = time.perf_counter()
+    solution = solve_routing(problem, time_limit=time_limit, prune=not plain, decompose=not plain)
+    seconds = time.perf_counter() - t0
+    r = solution.report
+    return {
+        "seconds": seconds,
+        "rss_before": rss_before,
+        "rss": max_rss_mib(),
+        "status": r.status.value,
+        "objective": r.objective,
+        "bound": r.bound,
+        "gap": r.relative_gap,
+        "variables": r.variables,
+        "constraints": r.constraints,
+        "arcs": problem.n_arcs,
+        "links": problem.n_links,
+        "offers": len(request.compute_offers),
+        "merged": options.n_offers,
+    }
+
+
+def _in_child(fn: Any, *args: object) -> dict[str, object]:
+    """Run ``fn`` in a fresh spawned process so its peak memory is its own."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        result: dict[str, object] = pool.submit(fn, *args).result()
+        return result
+
+
+def run_full(n_workloads: int, n_offers: int, data: Path | None, time_limit: float) -> None:
+    m: dict[str, Any] = _in_child(_full_in_child, n_workloads, n_offers, data, time_limit)
+    stats = m["stats"]
     print(
         f"== full size: {n_workloads} workloads x {n_offers} offers "
         f"({'shared data' if data else 'synthetic'})"
     )
-    print(f"instance generation          {t1 - t0:8.2f} s")
-    print(f"RouteWorkloads planning      {t2 - t1:8.2f} s  (build + prune + solve + placements)")
-    print(f"  solver (prune + MILPs)     {solver.solve_seconds:8.2f} s")
-    print(f"peak memory (max RSS)        {max_rss_mib():8.1f} MiB")
-    print(f"status                       {solver.status.value}")
-    print(f"objective (USD/h, incl. CO2) {solver.objective:14.6f}")
-    print(f"bound                        {solver.bound:14.6f}")
-    print(f"relative gap                 {solver.relative_gap:14.3e}")
-    print(f"offers given / merged        {stats.compute_offers} / {stats.aggregated_offers}")
-    print(f"candidate pairs / kept       {stats.candidate_pairs} / {stats.pruned_pairs}")
+    print(f"instance generation          {m['generation']:8.2f} s")
+    print(f"RouteWorkloads planning      {m['planning']:8.2f} s  (build + prune + solve + placements)")
+    print(f"  solver (prune + MILPs)     {m['solver']:8.2f} s")
+    print(f"peak memory (max RSS)        {m['rss']:8.1f} MiB  ({m['rss_before']:.1f} MiB before planning)")
+    print(f"status                       {m['status']}")
+    print(f"objective (USD/h, incl. CO2) {m['objective']:14.6f}")
+    print(f"bound                        {m['bound']:14.6f}")
+    print(f"relative gap                 {m['gap']:14.3e}")
+    print(f"offers given / merged        {stats['compute_offers']} / {stats['aggregated_offers']}")
+    print(f"candidate pairs / kept       {stats['candidate_pairs']} / {stats['pruned_pairs']}")
     print(
-        f"independent groups (largest) {stats.components} ({stats.largest_component}); "
-        f"coupling rounds {stats.coupling_rounds}"
+        f"independent groups (largest) {stats['components']} ({stats['largest_component']}); "
+        f"coupling rounds {stats['coupling_rounds']}"
     )
-    print(f"binding                      {', '.join(b.name for b in solver.binding) or '-'}")
+    print(f"binding                      {', '.join(m['binding']) or '-'}")
 
 
 def run_comparison(n_workloads: int, n_offers: int, data: Path | None, time_limit: float) -> None:
-    request = build_request(n_workloads, n_offers, data, seed=SEED + 1)
-    built, options = _model(request)
-    problem = built.problem
-    t0 = time.perf_counter()
-    reduced = solve_routing(problem, time_limit=time_limit)
-    t1 = time.perf_counter()
-    plain = solve_routing(problem, time_limit=time_limit, prune=False, decompose=False)
-    t2 = time.perf_counter()
+    reduced: dict[str, Any] = _in_child(_solve_in_child, n_workloads, n_offers, data, time_limit, False)
+    plain: dict[str, Any] = _in_child(_solve_in_child, n_workloads, n_offers, data, time_limit, True)
     print(f"\n== same instance, reduced vs plain model: {n_workloads} workloads x {n_offers} offers")
-    print(f"plain model: {problem.n_arcs} arcs, {problem.n_links} links, "
-          f"{len(request.compute_offers)} offers "
-          f"(the reduced pipeline also merges them into {options.n_offers})")  # fmt: skip
-    for label, sol, secs in (("reduced", reduced, t1 - t0), ("plain", plain, t2 - t1)):
-        r = sol.report
-        print(f"{label:8s} time {secs:8.2f} s  status {r.status.value:10s} objective {r.objective:14.6f} "
-              f"bound {r.bound:14.6f} gap {r.relative_gap:9.2e}  "
-              f"vars {r.variables:7d} cons {r.constraints:7d}")  # fmt: skip
-    print(f"time ratio plain / reduced   {(t2 - t1) / max(t1 - t0, 1e-9):8.1f} x")
-    if reduced.report.status.has_solution and plain.report.status.has_solution:
-        diff = plain.report.objective - reduced.report.objective
+    print(f"plain model: {plain['arcs']} arcs, {plain['links']} links, {plain['offers']} offers "
+          f"(the reduced pipeline also merges them into {reduced['merged']})")  # fmt: skip
+    for label, r in (("reduced", reduced), ("plain", plain)):
+        print(f"{label:8s} time {r['seconds']:8.2f} s  status {r['status']:10s} "
+              f"objective {r['objective']:14.6f} "
+              f"bound {r['bound']:14.6f} gap {r['gap']:9.2e}  vars {r['variables']:7d} "
+              f"cons {r['constraints']:7d}  peak RSS {r['rss']:7.1f} MiB "
+              f"(+{r['rss'] - r['rss_before']:.1f} in the solve)")  # fmt: skip
+    print(f"time ratio plain / reduced   {plain['seconds'] / max(reduced['seconds'], 1e-9):8.1f} x")
+    if reduced["status"] in ("optimal", "feasible") and plain["status"] in ("optimal", "feasible"):
+        diff = plain["objective"] - reduced["objective"]
         print(f"objective plain - reduced    {diff:14.6e}  (>= 0 up to the plain model's gap)")
-    print(f"peak memory (max RSS)        {max_rss_mib():8.1f} MiB")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workloads", type=int, default=1000)
     parser.add_argument("--offers", type=int, default=2000)
-    parser.add_argument("--baseline-workloads", type=int, default=100)
+    parser.add_argument("--baseline-workloads", type=int, default=50)
     parser.add_argument("--baseline-offers", type=int, default=2000)
-    parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--time-limit", type=float, default=300.0)
     parser.add_argument("--synthetic", action="store_true", help="ignore the shared data")
     args = parser.parse_args(argv)
     data = None if args.synthetic or not shared_dir().is_dir() else shared_dir()
-    print(
-        "load: " + " ".join(f"{v:.2f}" for v in os.getloadavg()) + f" on {os.cpu_count()} cores"
-    )
+    print("load: " + " ".join(f"{v:.2f}" for v in os.getloadavg()) + f" on {os.cpu_count()} cores")
     run_full(args.workloads, args.offers, data, args.time_limit)
     if args.baseline_workloads > 0:
         run_comparison(args.baseline_workloads, args.baseline_offers, data, args.time_limit)

@@ -14,6 +14,7 @@ from clients.client import RecommenderCallError, RecommenderClient
 from recommender.api.v1 import common_pb2 as pb
 from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
 from recommender.api.v1 import routing_pb2 as wpb
+from recommender.routing_defaults import default_compute_offers
 from tests.routing.requests import api, cpu_workload, llm_workload, money_value, offer
 
 
@@ -55,7 +56,10 @@ def test_default_catalogue_answers_a_mixed_request(client: RecommenderClient) ->
     assert [p.workload_id for p in first.placements] == ["chat", "svc-in", "train"]
     india = first.placements[1]
     assert india.items and all(i.country == "IN" for i in india.items)
-    assert sum(i.count * 2 for i in india.items if i.instance_type.endswith(".large")) >= 0
+    catalogue = default_compute_offers().set_index(["provider", "region", "name"])
+    shapes = [catalogue.loc[(i.provider, i.region, i.instance_type)] for i in india.items]
+    assert sum(i.count * float(c["vcpus"]) for i, c in zip(india.items, shapes, strict=True)) >= 22
+    assert sum(i.count * float(c["memory_gib"]) for i, c in zip(india.items, shapes, strict=True)) >= 64
     assert any("default catalogue" in w for w in first.warnings)
     plan = first.plans[0]
     assert plan.rank == 1 and plan.levers == [pb.LEVER_WORKLOAD_ROUTING]
