@@ -299,6 +299,56 @@ def estimate_throughput(
     return ThroughputEstimate(1.0 / per_request, step * 1000.0, int(batch))
 
 
+def estimate_throughput_many(
+    memory_gib: FloatArray,
+    bandwidth_gb_s: FloatArray,
+    bf16_tflops: FloatArray,
+    gpus: FloatArray,
+    parameters_billion: float,
+    bytes_per_parameter: float,
+    kv_bytes_per_token: float,
+    input_tokens: float,
+    output_tokens: float,
+    max_tpot_ms: float,
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`estimate_throughput` for many instances at once: (requests/s per instance, TPOT ms).
+
+    Each instance runs ``gpus // tp`` replicas, ``tp`` from :func:`tensor_parallel_degree`;
+    0 where it cannot serve.
+    """
+    n = len(memory_gib)
+    params = parameters_billion * 1e9
+    weights = params * bytes_per_parameter
+    tp = np.zeros(n)
+    for degree in (16, 8, 4, 2, 1):  # smallest fitting power of two wins (assigned last)
+        fits = (degree <= gpus) & (
+            weights <= MAX_WEIGHT_SHARE * degree * memory_gib * 2**30 * GPU_MEMORY_UTILISATION
+        )
+        tp = np.where(fits, float(degree), tp)
+    ok = (tp > 0) & (bandwidth_gb_s > 0) & (bf16_tflops > 0)
+    safe_tp = np.where(ok, tp, 1.0)
+    usable = safe_tp * memory_gib * 2**30 * GPU_MEMORY_UTILISATION
+    per_sequence = kv_bytes_per_token * (input_tokens + output_tokens)
+    ok &= (weights < usable) & (per_sequence > 0)
+    batch = np.minimum(np.floor((usable - weights) / max(per_sequence, 1e-300)), MAX_BATCH)
+    bandwidth = BANDWIDTH_UTILISATION * safe_tp * bandwidth_gb_s * 1e9
+    flops = FLOPS_UTILISATION * safe_tp * bf16_tflops * 1e12
+    flops = np.where(flops > 0, flops, 1.0)
+    bandwidth = np.where(bandwidth > 0, bandwidth, 1.0)
+    context = kv_bytes_per_token * (input_tokens + output_tokens / 2.0)
+    if max_tpot_ms > 0:
+        slo = max_tpot_ms / 1000.0
+        by_memory = np.floor((slo * bandwidth - weights) / context) if context > 0 else np.full(n, np.inf)
+        batch = np.minimum(np.minimum(batch, by_memory), np.floor(slo * flops / (2.0 * params)))
+    ok &= batch >= 1
+    batch = np.where(ok, batch, 1.0)
+    step = np.maximum((weights + batch * context) / bandwidth, 2.0 * params * batch / flops)
+    per_request = 2.0 * params * input_tokens / flops + output_tokens * step / batch
+    replicas = np.floor(gpus / safe_tp)
+    rate = np.where(ok, replicas / per_request, 0.0)
+    return np.asarray(rate, dtype=np.float64), np.asarray(np.where(ok, step * 1000.0, 0.0), dtype=np.float64)
+
+
 def instance_power_kw(
     providers: np.ndarray, vcpus: FloatArray, memory_gib: FloatArray, gpus: FloatArray, gpu_tdp: FloatArray
 ) -> FloatArray:

@@ -17,7 +17,7 @@ Query keys (all optional unless noted; lists are comma-separated or JSON arrays)
 ``server`` host:port of the recommender (empty = solve locally); ``timeout_seconds``
 (default 30); ``workload_id`` (default ``workload``); ``kind`` — required unless
 ``request`` is given — ``llm_inference``, ``cpu_service`` or ``batch_job``; LLM:
-``model``, ``requests_per_second``, ``input_tokens``, ``output_tokens``,
+``model``, ``requests_per_second`` (or ``output_tokens_per_second``), ``input_tokens``, ``output_tokens``,
 ``max_time_per_output_token_ms``; CPU: ``vcpus``, ``memory_gib``, ``architectures``;
 batch: ``gpu_hours``, ``vcpu_hours``, ``deadline_hours``, ``gpu_memory_gib``,
 ``reference_accelerator``; rules: ``allowed_countries``, ``allowed_regions``,
@@ -52,6 +52,7 @@ KINDS = ("llm_inference", "cpu_service", "batch_job")
 _NUMBERS = {
     "timeout_seconds",
     "requests_per_second",
+    "output_tokens_per_second",
     "input_tokens",
     "output_tokens",
     "max_time_per_output_token_ms",
@@ -161,6 +162,7 @@ def build_request(query: Mapping[str, str]) -> tuple[wpb.RouteWorkloadsRequest, 
             wpb.LlmInferenceDemand(
                 model=query.get("model", "").strip(),
                 requests_per_second=_number(query, "requests_per_second"),
+                output_tokens_per_second=_number(query, "output_tokens_per_second"),
                 input_tokens_per_request=_number(query, "input_tokens"),
                 output_tokens_per_request=_number(query, "output_tokens"),
                 max_time_per_output_token_ms=_number(query, "max_time_per_output_token_ms"),

@@ -96,11 +96,10 @@ class _Arrays:
         """Append arcs (``arc_*`` columns) and their links (``link_arc`` relative to these arcs)."""
         count = len(arcs["arc_option"])
         for name in _ARC_FIELDS:
-            self.chunks[name].append(np.broadcast_to(arcs[name], (count,)))
+            self.chunks[name].append(np.asarray(arcs[name]))
         links = {**links, "link_arc": links["link_arc"] + self.n_arcs}
-        n_links = len(links["link_arc"])
         for name in _LINK_FIELDS:
-            self.chunks[name].append(np.broadcast_to(links[name], (n_links,)))
+            self.chunks[name].append(np.asarray(links[name]))
         self.n_arcs += count
 
     def column(self, name: str) -> np.ndarray:
@@ -554,13 +553,9 @@ def _problem(
     )
     arc_spot = options.option_spot[arc_option[compute_arcs]] if len(compute_arcs) else np.zeros(0, dtype=bool)
     for quota in request.quotas:
-        hit = options.provider[arc_g] == quota.provider.lower()
+        per_offer = options.provider == quota.provider.lower()
         if quota.region:
-            hit &= options.region[arc_g] == quota.region
-        if quota.capacity_type is CapacityType.SPOT:
-            hit &= arc_spot
-        elif quota.capacity_type is CapacityType.ON_DEMAND:
-            hit &= ~arc_spot
+            per_offer &= options.region == quota.region
         if quota.accelerator:
             wanted = canonical_gpu(quota.accelerator)
             family = wanted if "-" not in wanted else None
@@ -568,11 +563,16 @@ def _problem(
             same = models == wanted
             if family is not None:
                 same |= np.array([gpu_family(m) == family if m else False for m in models], dtype=bool)
-            hit &= same[arc_g] & (options.gpu_count[arc_g] > 0)
-            coef = options.gpu_count[arc_g]
+            per_offer &= same & (options.gpu_count > 0)
+            coef_offer = options.gpu_count
         else:
-            coef = options.vcpus[arc_g]
-        _add_pool(names, capacity, pa, quota.name(), quota.limit, compute_arcs[hit], coef[hit])
+            coef_offer = options.vcpus
+        hit = per_offer.astype(bool)[arc_g]
+        if quota.capacity_type is CapacityType.SPOT:
+            hit &= arc_spot
+        elif quota.capacity_type is CapacityType.ON_DEMAND:
+            hit &= ~arc_spot
+        _add_pool(names, capacity, pa, quota.name(), quota.limit, compute_arcs[hit], coef_offer[arc_g[hit]])
     for g in np.flatnonzero(np.isfinite(options.stock)):
         hit = arc_g == g
         if hit.any():
@@ -625,10 +625,14 @@ def _problem(
         workload_names=tuple(w.workload_id for w in request.workloads),
     )
     pool_workloads: list[set[int]] = [set() for _ in names]
-    for k, item in zip(problem.pool_arc.pool, problem.pool_arc.item, strict=True):
-        pool_workloads[int(k)].add(int(arc_workload[item]))
-    for k, item in zip(problem.pool_link.pool, problem.pool_link.item, strict=True):
-        pool_workloads[int(k)].add(int(arc_workload[link_arc[item]]))
+    pairs = np.concatenate(
+        [
+            np.stack([problem.pool_arc.pool, arc_workload[problem.pool_arc.item]], axis=1),
+            np.stack([problem.pool_link.pool, arc_workload[link_arc[problem.pool_link.item]]], axis=1),
+        ]
+    )
+    for k, w in np.unique(pairs, axis=0) if len(pairs) else []:
+        pool_workloads[int(k)].add(int(w))
     return problem, pool_workloads
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -27,11 +26,10 @@ from recommender.routing_defaults import (
     GpuSpec,
     canonical_gpu,
     canonical_model,
-    estimate_throughput,
+    estimate_throughput_many,
     heuristic_kv_bytes_per_token,
     model_shape,
     parameters_from_name,
-    tensor_parallel_degree,
 )
 from solvers.routing_problem import FloatArray
 
@@ -71,26 +69,6 @@ def model_size(demand: LlmInferenceDemand) -> ModelSize | None:
         # KV cache stays 16-bit unless the caller says otherwise.
         kv = shape.kv_bytes_per_token() if shape else heuristic_kv_bytes_per_token(params, 2.0)
     return ModelSize(params, bytes_pp, kv)
-
-
-@lru_cache(maxsize=65536)
-def _estimate(
-    spec: GpuSpec, gpus: int, size: ModelSize, input_tokens: float, output_tokens: float, slo: float
-) -> tuple[float, float]:
-    """(requests/s per instance, TPOT ms) of the default estimate; (0, 0) when it cannot serve."""
-    tp = tensor_parallel_degree(
-        size.parameters_billion * 1e9 * size.bytes_per_parameter, spec.memory_gib, gpus
-    )
-    if tp == 0:
-        return 0.0, 0.0
-    replicas = gpus // tp
-    est = estimate_throughput(
-        spec, tp, size.parameters_billion, size.bytes_per_parameter, size.kv_bytes_per_token,
-        input_tokens, output_tokens, slo,
-    )  # fmt: skip
-    if est is None:
-        return 0.0, 0.0
-    return replicas * est.requests_per_second, est.time_per_output_token_ms
 
 
 def _same(a: float, b: float) -> bool:
@@ -161,6 +139,8 @@ def llm_throughput(
     for p in usable:
         by_instance.setdefault(p.accelerator.lower(), []).append(p)
         by_gpu.setdefault(canonical_gpu(p.accelerator), []).append(p)
+    estimate_rows: list[int] = []
+    estimate_specs: list[GpuSpec] = []
     for h, g in enumerate(hardware.representatives):
         count = int(options.gpu_count[g])
         per_instance = by_instance.get(str(options.name[g]).lower(), [])
@@ -174,18 +154,28 @@ def llm_throughput(
         spec = specs.get(str(options.gpu_model[g])) if count else None
         if spec is None or size is None:
             continue
-        if options.gpu_memory_per_gpu[g] > 0 and options.gpu_memory_per_gpu[g] != spec.memory_gib:
-            # the catalogue's memory per GPU wins (e.g. a 40 or 80 GB variant)
-            spec = GpuSpec(spec.name, float(options.gpu_memory_per_gpu[g]), spec.bandwidth_gb_s,
-                           spec.bf16_tflops, spec.tdp_watts, spec.relative_speed)  # fmt: skip
+        estimate_rows.append(h)
+        estimate_specs.append(spec)
+    if estimate_rows and size is not None:
+        reps = np.array([hardware.representatives[h] for h in estimate_rows], dtype=np.int64)
+        catalogue_memory = options.gpu_memory_per_gpu[reps]
+        # the catalogue's memory per GPU wins (e.g. a 40 or 80 GB variant)
+        memory = np.where(catalogue_memory > 0, catalogue_memory, [sp.memory_gib for sp in estimate_specs])
+        bandwidth = np.array([sp.bandwidth_gb_s for sp in estimate_specs])
+        tflops = np.array([sp.bf16_tflops for sp in estimate_specs])
+        gpus = options.gpu_count[reps]
+        rows = np.array(estimate_rows, dtype=np.int64)
         for s, piece in enumerate(slices):
-            rate[h, s], tpot[h, s] = _estimate(
-                spec, count, size, piece.input_tokens, piece.output_tokens, slo
-            )
-        if rate[h].any():
-            source[h] = ESTIMATE
-    rows = np.where(hardware.group_of >= 0, hardware.group_of, n_h)
-    return SliceThroughput(rate[rows], [source[int(r)] for r in rows], tpot[rows], size is not None)
+            rate[rows, s], tpot[rows, s] = estimate_throughput_many(
+                memory, bandwidth, tflops, gpus, size.parameters_billion, size.bytes_per_parameter,
+                size.kv_bytes_per_token, piece.input_tokens, piece.output_tokens, slo,
+            )  # fmt: skip
+        for h in estimate_rows:
+            if rate[h].any():
+                source[h] = ESTIMATE
+    groups = np.where(hardware.group_of >= 0, hardware.group_of, n_h)
+    labels = np.array(source, dtype=object)[groups]
+    return SliceThroughput(rate[groups], labels.tolist(), tpot[groups], size is not None)
 
 
 def _best_profile(

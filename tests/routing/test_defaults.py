@@ -22,6 +22,7 @@ from recommender.routing_defaults import (
     country_table,
     default_compute_offers,
     estimate_throughput,
+    estimate_throughput_many,
     instance_power_kw,
     parameters_from_name,
     region_country,
@@ -75,6 +76,36 @@ def test_estimate_respects_the_slo_and_memory() -> None:
         kv_used = est.batch * shape.kv_bytes_per_token() * (i + o)
         usable = tp * spec.memory_gib * 2**30 * 0.9
         assert shape.parameters_billion * 2e9 + kv_used <= usable * (1 + 1e-9)
+
+
+def test_vectorised_estimate_equals_the_scalar_one() -> None:
+    rng = np.random.default_rng(5)
+    names = list(GPU_SPECS)
+    specs = [GPU_SPECS[str(rng.choice(names))] for _ in range(60)]
+    gpus = rng.choice([1, 2, 4, 8], 60).astype(float)
+    for _ in range(40):
+        shape = MODEL_SHAPES[str(rng.choice(list(MODEL_SHAPES)))]
+        i, o = float(rng.integers(10, 3000)), float(rng.integers(10, 1500))
+        slo = float(rng.choice([0, 30, 60, 120]))
+        rates, tpots = estimate_throughput_many(
+            np.array([s.memory_gib for s in specs]), np.array([s.bandwidth_gb_s for s in specs]),
+            np.array([s.bf16_tflops for s in specs]), gpus, shape.parameters_billion, 2.0,
+            shape.kv_bytes_per_token(), i, o, slo,
+        )  # fmt: skip
+        for spec, n, rate, tpot in zip(specs, gpus, rates, tpots, strict=True):
+            tp = tensor_parallel_degree(shape.parameters_billion * 2e9, spec.memory_gib, int(n))
+            one = (
+                estimate_throughput(
+                    spec, tp, shape.parameters_billion, 2.0, shape.kv_bytes_per_token(), i, o, slo
+                )
+                if tp
+                else None
+            )
+            if one is None:
+                assert rate == 0
+            else:
+                assert rate == pytest.approx((n // tp) * one.requests_per_second, rel=1e-12)
+                assert tpot == pytest.approx(one.time_per_output_token_ms, rel=1e-12)
 
 
 def test_tensor_parallel_degree() -> None:

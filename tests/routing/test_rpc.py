@@ -203,6 +203,36 @@ def test_make_vs_buy_and_break_even_by_hand(client: RecommenderClient) -> None:
     assert "Model APIs for all LLM inference" in titles and len({p.xor_group_id for p in response.plans}) == 1
 
 
+def test_demand_in_output_tokens_per_second(client: RecommenderClient) -> None:
+    """500 output tokens/s of 250-token answers is 2 requests/s: the same placement as above."""
+    request = wpb.RouteWorkloadsRequest(
+        workloads=[
+            wpb.Workload(
+                workload_id="rag",
+                llm_inference=wpb.LlmInferenceDemand(
+                    model="llama-3.1-8b",
+                    output_tokens_per_second=500,
+                    input_tokens_per_request=1000,
+                    output_tokens_per_request=250,
+                ),
+            )
+        ],
+        compute_offers=[offer("l4", "gcp", "us-central1", "g2-standard-8", 1.20, gpus=1, gpu="L4")],
+        api_offers=[api("api", "llama-3.1-8b", 1e-6, 2e-6)],
+        throughput_profiles=[
+            wpb.ThroughputProfile(model="llama-3.1-8b", accelerator="L4", requests_per_second=1.6)
+        ],
+    )
+    placement = client.route_workloads(request).placements[0]
+    assert [(i.offer_id, i.count) for i in placement.items] == [("l4", 2)]
+    both = wpb.RouteWorkloadsRequest()
+    both.CopyFrom(request)
+    both.workloads[0].llm_inference.requests_per_second = 2
+    with pytest.raises(RecommenderCallError) as info:
+        client.route_workloads(both)
+    assert "workloads[0].llm_inference.requests_per_second" in dict(info.value.field_violations)
+
+
 def test_token_quota_splits_demand_between_api_and_gpus(client: RecommenderClient) -> None:
     """The API is cheaper but allows 60,000 tokens/min; the rest goes to whole GPU instances.
 

@@ -31,7 +31,7 @@ class RequestSlice(_message.Message):
     def __init__(self, share: _Optional[float] = ..., input_tokens: _Optional[float] = ..., output_tokens: _Optional[float] = ...) -> None: ...
 
 class LlmInferenceDemand(_message.Message):
-    __slots__ = ("model", "requests_per_second", "input_tokens_per_request", "output_tokens_per_request", "max_time_per_output_token_ms", "request_slices", "substitute_models", "parameters_billion", "bytes_per_parameter", "kv_cache_bytes_per_token")
+    __slots__ = ("model", "requests_per_second", "input_tokens_per_request", "output_tokens_per_request", "max_time_per_output_token_ms", "request_slices", "substitute_models", "parameters_billion", "bytes_per_parameter", "kv_cache_bytes_per_token", "output_tokens_per_second")
     MODEL_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
     INPUT_TOKENS_PER_REQUEST_FIELD_NUMBER: _ClassVar[int]
@@ -42,6 +42,7 @@ class LlmInferenceDemand(_message.Message):
     PARAMETERS_BILLION_FIELD_NUMBER: _ClassVar[int]
     BYTES_PER_PARAMETER_FIELD_NUMBER: _ClassVar[int]
     KV_CACHE_BYTES_PER_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_TOKENS_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
     model: str
     requests_per_second: float
     input_tokens_per_request: float
@@ -52,7 +53,8 @@ class LlmInferenceDemand(_message.Message):
     parameters_billion: float
     bytes_per_parameter: float
     kv_cache_bytes_per_token: float
-    def __init__(self, model: _Optional[str] = ..., requests_per_second: _Optional[float] = ..., input_tokens_per_request: _Optional[float] = ..., output_tokens_per_request: _Optional[float] = ..., max_time_per_output_token_ms: _Optional[float] = ..., request_slices: _Optional[_Iterable[_Union[RequestSlice, _Mapping]]] = ..., substitute_models: _Optional[_Iterable[str]] = ..., parameters_billion: _Optional[float] = ..., bytes_per_parameter: _Optional[float] = ..., kv_cache_bytes_per_token: _Optional[float] = ...) -> None: ...
+    output_tokens_per_second: float
+    def __init__(self, model: _Optional[str] = ..., requests_per_second: _Optional[float] = ..., input_tokens_per_request: _Optional[float] = ..., output_tokens_per_request: _Optional[float] = ..., max_time_per_output_token_ms: _Optional[float] = ..., request_slices: _Optional[_Iterable[_Union[RequestSlice, _Mapping]]] = ..., substitute_models: _Optional[_Iterable[str]] = ..., parameters_billion: _Optional[float] = ..., bytes_per_parameter: _Optional[float] = ..., kv_cache_bytes_per_token: _Optional[float] = ..., output_tokens_per_second: _Optional[float] = ...) -> None: ...
 
 class BatchJobDemand(_message.Message):
     __slots__ = ("gpu_hours", "gpu_memory_gib", "deadline_hours", "reference_accelerator", "min_gpus_per_instance", "vcpu_hours", "memory_gib_per_vcpu", "runs_per_month")

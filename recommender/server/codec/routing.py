@@ -117,12 +117,21 @@ def _llm(check: _Checker, path: str, msg: wpb.LlmInferenceDemand) -> dict[str, A
             slices = [{**s, "share": float(s["share"]) / total} for s in slices]
     elif msg.output_tokens_per_request <= 0 or not math.isfinite(msg.output_tokens_per_request):
         check.errors.add(f"{path}.output_tokens_per_request", "must be positive (or give request_slices)")
+    rps = check.number(f"{path}.requests_per_second", msg.requests_per_second)
+    tokens = check.number(f"{path}.output_tokens_per_second", msg.output_tokens_per_second)
+    if (rps > 0) == (tokens > 0):
+        message = "set exactly one of requests_per_second or output_tokens_per_second (positive)"
+        check.errors.add(f"{path}.requests_per_second", message)
+        rps = 1.0
+    elif tokens > 0:
+        if slices:
+            per_request = sum(float(sl["share"]) * float(sl["output_tokens"]) for sl in slices)
+        else:
+            per_request = msg.output_tokens_per_request if msg.output_tokens_per_request > 0 else 1.0
+        rps = tokens / per_request
     return {
         "model": check.text(f"{path}.model", msg.model) or "unknown",
-        "requests_per_second": check.number(
-            f"{path}.requests_per_second", msg.requests_per_second, positive=True
-        )
-        or 1.0,
+        "requests_per_second": rps,
         "input_tokens_per_request": check.number(
             f"{path}.input_tokens_per_request", msg.input_tokens_per_request
         ),
