@@ -149,7 +149,7 @@ def test_example_json_single_a100_80gb() -> None:
     assert _counts(outcome) == {"A100-80GB": 1}
 
 
-@pytest.mark.parametrize("rate", [1, 2, 3, 5, 8, 12, 16, 20, 24, 32, 40])
+@pytest.mark.parametrize("rate", [1, 3, 8, 16, 24, 40])
 def test_rate_sweep_matches_brute_force(rate: float) -> None:
     """Rate-based A10G/A100 cases (the paper's Plot 5 setting): whole-slice optimum = enumeration."""
     oracle_cost, oracle_mix = melange_brute_force(GPUS, DISTRIBUTION, float(rate), 1)
@@ -163,7 +163,7 @@ def test_rate_sweep_matches_brute_force(rate: float) -> None:
     assert float(split.total_hourly_cost) <= oracle_cost + 1e-9
 
 
-@pytest.mark.parametrize("rate", [7, 29])
+@pytest.mark.parametrize("rate", [29])
 def test_slice_factor_four_matches_brute_force(rate: float) -> None:
     """The README's recommended slice factor 4 (16 slices, 65,536 assignments enumerated)."""
     oracle_cost, _ = melange_brute_force(GPUS, DISTRIBUTION, float(rate), 4)
@@ -176,7 +176,7 @@ def test_slice_factor_four_matches_brute_force(rate: float) -> None:
 def test_mix_beats_single_gpu_type_somewhere() -> None:
     """Mélange's point: across rates a mix is sometimes strictly cheaper than any single GPU type."""
     strictly_better = 0
-    for rate in range(1, 41):
+    for rate in range(1, 41, 3):
         best, mix = melange_brute_force(GPUS, DISTRIBUTION, float(rate), 1)
         singles = [melange_brute_force({g: GPUS[g]}, DISTRIBUTION, float(rate), 1)[0] for g in GPUS]
         outcome = route_workloads(melange_request(GPUS, DISTRIBUTION, float(rate), whole=True))
