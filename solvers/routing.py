@@ -216,7 +216,10 @@ def solve_routing(
         rounds += 1
 
     elapsed = time.perf_counter() - started
-    report = _combine(sub, [o for _, o in outcomes], instances, shares, elapsed, time_limit, explain)
+    activated = active - (coupling if not decompose else set())
+    report = _combine(
+        sub, [o for _, o in outcomes], instances, shares, elapsed, time_limit, explain, activated
+    )
     stats = RoutingStats(
         stats.arcs,
         stats.kept_arcs,
@@ -460,6 +463,7 @@ def _combine(
     elapsed: float,
     time_limit: float | None,
     explain: Callable[[str], str] | None,
+    activated: set[int],
 ) -> SolveReport:
     reports = [o.report for o in outcomes]
     statuses = {r.status for r in reports}
@@ -475,7 +479,7 @@ def _combine(
         objective = problem.cost_of(instances, shares)
         bound = float(sum(r.bound for r in reports))
         bound = min(bound, objective)
-        binding = _binding(problem, instances, shares, explain)
+        binding = _binding(problem, instances, shares, explain, activated)
     else:
         objective, bound, binding = math.inf, -math.inf, ()
     milp = [o.report for o in outcomes if o.milp]
@@ -498,13 +502,19 @@ def _binding(
     instances: FloatArray,
     shares: FloatArray,
     explain: Callable[[str], str] | None,
+    activated: set[int],
 ) -> tuple[BindingConstraint, ...]:
-    """Pools and carbon caps used to (within 1e-7 of) their limit."""
+    """Limits that shape the optimum.
+
+    Pools used to (within 1e-7 of) their capacity or that the optimum without them breaks
+    (activated by the lazy coupling), and carbon caps used to their limit.
+    """
     out = []
     usage = problem.pool_usage(instances, shares)
     for k in np.flatnonzero(np.isfinite(problem.pool_capacity)):
         cap = float(problem.pool_capacity[k])
-        if usage[k] >= cap - _TIGHT * max(1.0, cap) and usage[k] > 0:
+        tight = usage[k] >= cap - _TIGHT * max(1.0, cap) and usage[k] > 0
+        if tight or int(k) in activated:
             name = problem.pool_name(int(k))
             text = explain(name) if explain else f"{name} fully used: {usage[k]:.6g} of {cap:.6g}"
             out.append(BindingConstraint(name, text))

@@ -204,13 +204,13 @@ def _raise_unless_solved(context: _Context, solution: RoutingSolution, time_limi
 def _explainer(context: _Context) -> Callable[[str], str]:
     def explain(name: str) -> str:
         if name.startswith("quota["):
-            return f"{name} is fully used: more of it would lower the cost"
+            return f"{name} limits the placement: a larger quota would lower the cost"
         if name.startswith("stock["):
-            return f"{name}: every available instance of this offer is used"
+            return f"{name}: the offer's available instances limit the placement"
         if name.startswith("api_tpm["):
-            return f"{name}: the API's tokens-per-minute quota is fully used"
+            return f"{name}: the API's tokens-per-minute quota limits the placement"
         if name == "total_carbon_cap":
-            return "the total carbon cap is reached: cheaper but dirtier placements are excluded"
+            return "the total carbon cap limits the placement: cheaper but dirtier placements are excluded"
         if name.startswith("carbon_cap["):
             return f"{name}: the workload's carbon cap is reached"
         return name
@@ -586,6 +586,11 @@ def _alternatives(
         if not needed:
             continue
         restricted = problem.restricted(keep)
+        stranded = sorted({int(w) for w in restricted.unit_workload[restricted.units_without_links()]})
+        if stranded:
+            names = ", ".join(request.workloads[w].workload_id for w in stranded[:5])
+            notes.warnings.append(f"Alternative '{title}' is impossible: no allowed option for {names}.")
+            continue
         solution = solve_routing(restricted, time_limit=budget, mip_gap=gap, explain=_explainer(context))
         if not solution.report.status.has_solution:
             notes.warnings.append(f"Alternative '{title}' has no solution ({solution.report.status.value}).")

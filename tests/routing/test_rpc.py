@@ -147,6 +147,59 @@ def test_carbon_cap_moves_a_service_to_cleaner_capacity(client: RecommenderClien
     assert [i.offer_id for i in client.route_workloads(priced).placements[0].items] == ["clean"]
 
 
+def test_total_carbon_cap_couples_workloads(client: RecommenderClient) -> None:
+    """Two 4-vCPU services; dirty capacity is cheaper. A total cap lets only some run dirty.
+
+    Oracle: enumerate the region of each service (one 4-vCPU instance each).
+    """
+    offers = [
+        offer("dirty", "gcp", "asia-south1", "n2-standard-4", 0.19, carbon=700, power_kw=0.2, country="IN"),
+        offer("clean", "gcp", "europe-north1", "n2-standard-4", 0.21, carbon=50, power_kw=0.2, country="FI"),
+    ]
+    request = wpb.RouteWorkloadsRequest(
+        workloads=[cpu_workload("a", 4, 16), cpu_workload("b", 4, 16, current_hourly_cost=0.5)],
+        compute_offers=offers,
+        api_offers=[api("x", "gpt-4o", 1e-6, 1e-6)],
+        policy=wpb.RoutingPolicy(max_total_carbon_kg_per_hour=0.16, optimal_only=True),
+    )
+    kg = {"dirty": 0.14, "clean": 0.01}
+    price = {"dirty": 0.19, "clean": 0.21}
+    best = min((price[x] + price[y], x, y) for x in kg for y in kg if kg[x] + kg[y] <= 0.16 + 1e-12)
+    response = client.route_workloads(request)
+    chosen = [p.items[0].offer_id for p in response.placements]
+    assert sum(price[c] for c in chosen) == pytest.approx(best[0]) and sorted(chosen) == sorted(best[1:])
+    assert response.total_carbon_kg_per_hour <= 0.16 + 1e-9
+    assert "total_carbon_cap" in [b.name for b in response.plans[0].solver.binding_constraints]
+    # Savings: b's current cost 0.50/h is its baseline; a's is its best single option (0.19/h, dirty).
+    b = response.placements[1]
+    assert money_value(b.baseline_hourly_cost) == pytest.approx(0.5)
+    assert money_value(response.placements[0].baseline_hourly_cost) == pytest.approx(0.19)
+
+
+def test_feasible_quota_binds_and_is_reported(client: RecommenderClient) -> None:
+    """Three 1-GPU jobs each need 2 L4 in parallel; a quota of 4 in the cheap region forces one out."""
+    job = wpb.BatchJobDemand(gpu_hours=48, deadline_hours=24, reference_accelerator="L4")
+    request = wpb.RouteWorkloadsRequest(
+        workloads=[wpb.Workload(workload_id=f"job{i}", batch_job=job) for i in range(3)],
+        compute_offers=[
+            offer("cheap", "gcp", "us-central1", "g2-standard-4", 0.70, gpus=1, gpu="L4"),
+            offer("dear", "gcp", "us-east4", "g2-standard-4", 0.80, gpus=1, gpu="L4"),
+        ],
+        api_offers=[api("x", "gpt-4o", 1e-6, 1e-6)],
+        quotas=[wpb.Quota(provider="gcp", region="us-central1", accelerator="L4", limit=4)],
+        policy=wpb.RoutingPolicy(optimal_only=True),
+    )
+    response = client.route_workloads(request)
+    where = sorted(p.items[0].offer_id for p in response.placements)
+    assert where == ["cheap", "cheap", "dear"]
+    # cost per job = price x 48 instance-hours per month / 730
+    total = sum(money_value(p.hourly_cost) for p in response.placements)
+    assert total == pytest.approx((2 * 0.70 + 0.80) * 48 / 730, abs=1e-6)
+    names = [b.name for b in response.plans[0].solver.binding_constraints]
+    assert names == ["quota[gcp/us-central1/L4]"]
+    assert all("quota[gcp/us-central1/L4]" in p.binding_rules for p in response.placements)
+
+
 def test_spot_only_for_interruptible_workloads(client: RecommenderClient) -> None:
     offers = [offer("n2", "gcp", "us-central1", "n2-standard-8", 0.39, vcpus=8, memory=32, spot=0.09)]
     request = wpb.RouteWorkloadsRequest(
