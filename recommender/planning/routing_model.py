@@ -75,6 +75,7 @@ class Rejection:
     workload: int
     rule: str  # capability | slo | residency | must_run_on | never_run_on | spot | slice
     message: str
+    also: tuple[str, ...] = ()  # other rules whose relaxation alone would also help (e.g. slo)
 
 
 _ARC_FIELDS = ("arc_workload", "arc_integer", "arc_price", "arc_money", "arc_carbon", "arc_option", "arc_api")
@@ -218,7 +219,7 @@ def build_model(
             capable: BoolArray = np.asarray(np.isfinite(load).any(axis=1), dtype=bool)
             for o in np.flatnonzero(capable):
                 source[int(o)] = through.source[int(g_of[o])]
-            if any(s == "estimate" for s in source.values()):
+            if any("estimate" in s for s in source.values()):
                 estimated.append(w)
             money = np.zeros_like(load)
             link_carbon = np.zeros_like(load)
@@ -239,9 +240,9 @@ def build_model(
                 per_hour[None, :] * (sizes_in + sizes_out)[None, :] * apis.carbon_g_per_mtok[:, None] / 1e9
             )
             api_tpm = np.broadcast_to((lam * 60.0 * (sizes_in + sizes_out))[None, :], api_money.shape)
-            tpot_ok = True
-            if demand.max_time_per_output_token_ms > 0 and not capable.any() and through.model_known:
-                tpot_ok = False
+            tpot_ok = not (
+                demand.max_time_per_output_token_ms > 0 and not capable.any() and through.model_known
+            )
         else:
             units.append(Unit(w, 0, 1.0, 0.0))
             api_capable = np.zeros((apis.n, 1), dtype=bool)
@@ -475,19 +476,21 @@ def _explain_rejection(
     stage = int((capable & spot_ok & resid).sum() + (api_any & api_resid).sum())
     if stage == 0:
         rule = workload.residency if workload.residency is not None else None
-        countries = sorted(
-            {str(options.country[options.option_offer[o]]) for o in np.flatnonzero(capable & spot_ok)}
-        )
-        where = ", ".join(c or "unknown" for c in countries[:12])
+        compute = capable & spot_ok
+        countries = sorted({str(options.country[options.option_offer[o]]) for o in np.flatnonzero(compute)})
+        where = ", ".join(c or "unknown" for c in countries[:12]) or "-"
         text = rule.describe() if rule is not None else "the policy's default residency"
-        out.append(
-            Rejection(
-                w,
-                "residency",
-                f"workload {wid}: residency rule ({text}) excludes all {total} option(s) able to run it "
-                f"(they are in: {where}; APIs of unknown processing location never qualify)",
-            )
+        message = (
+            f"workload {wid}: residency rule ({text}) excludes all {total} option(s) able to run it: "
+            f"{int(compute.sum())} compute offer(s) (in: {where}) and {int(api_any.sum())} API(s) (an API of "
+            "unknown processing location never qualifies)"
         )
+        also: tuple[str, ...] = ()
+        if not tpot_ok:
+            slo = workload.llm_inference.max_time_per_output_token_ms if workload.llm_inference else 0.0
+            message += f"; no instance meets the TPOT SLO of {slo:g} ms"
+            also = ("slo",)
+        out.append(Rejection(w, "residency", message, also))
         return
     if (
         must is not None

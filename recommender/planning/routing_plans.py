@@ -101,7 +101,11 @@ def route_workloads(request: RoutingRequest, time_limit: float | None = None) ->
         more = len(built.rejections) - 5
         raise InfeasibleError(
             "No placement exists: " + shown + (f" (and {more} more)" if more > 0 else ""),
-            binding=[f"{r.rule}[{request.workloads[r.workload].workload_id}]" for r in built.rejections],
+            binding=[
+                f"{rule}[{request.workloads[r.workload].workload_id}]"
+                for r in built.rejections
+                for rule in (r.rule, *r.also)
+            ],
         )
     if built.estimated:
         names = ", ".join(request.workloads[w].workload_id for w in built.estimated[:5])
@@ -406,8 +410,8 @@ def _explain(context: _Context, placement: WorkloadPlacement, w: int) -> str:
                 f" Make vs buy: no allowed instance beats {be.api_offer_id} "
                 f"({_fmt(be.api_cost_per_million_tokens, cur)}/M tokens) at any volume."
             )
-    if any(i.throughput_source == "estimate" for i in placement.items):
-        text += " Self-hosted throughput is the default roofline estimate (no matching profile)."
+    if any("estimate" in i.throughput_source for i in placement.items):
+        text += " Self-hosted throughput is (partly) the default roofline estimate (no matching profile)."
     if "residency" in placement.binding_rules:
         saving = built.residency_only_cost[w] - built.unrestricted_cost[w]
         text += (

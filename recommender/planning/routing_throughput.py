@@ -10,7 +10,8 @@ model (figures per replica of ``accelerators_per_replica`` GPUs; an instance hos
 ``floor(gpus / per_replica)`` replicas). A profile measured at the slice's size wins
 over a size-independent one (``input_tokens = output_tokens = 0``); a profile whose
 TPOT exceeds the SLO is not used (TPOT 0 = measured at the workload's SLO). Among
-the usable profiles the fastest counts.
+the usable profiles the fastest counts. Slices no profile covers get the estimate
+(source ``profile+estimate``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from solvers.routing_problem import FloatArray
 
 PROFILE = "profile"
 ESTIMATE = "estimate"
+MIXED = "profile+estimate"  # profiles for some request sizes, the estimate for the others
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ def llm_throughput(
         by_gpu.setdefault(canonical_gpu(p.accelerator), []).append(p)
     estimate_rows: list[int] = []
     estimate_specs: list[GpuSpec] = []
+    from_profile = np.zeros((n_h + 1, n_s), dtype=bool)
     for h, g in enumerate(hardware.representatives):
         count = int(options.gpu_count[g])
         per_instance = by_instance.get(str(options.name[g]).lower(), [])
@@ -148,11 +151,13 @@ def llm_throughput(
         if per_instance or per_gpu:
             for s, piece in enumerate(slices):
                 rate[h, s], tpot[h, s] = _best_profile(per_instance, per_gpu, count, piece, slo)
-            if rate[h].any():
+            from_profile[h] = rate[h] > 0
+            if from_profile[h].all():
                 source[h] = PROFILE
                 continue
         spec = specs.get(str(options.gpu_model[g])) if count else None
         if spec is None or size is None:
+            source[h] = PROFILE if from_profile[h].any() else ""
             continue
         estimate_rows.append(h)
         estimate_specs.append(spec)
@@ -166,12 +171,18 @@ def llm_throughput(
         gpus = options.gpu_count[reps]
         rows = np.array(estimate_rows, dtype=np.int64)
         for s, piece in enumerate(slices):
-            rate[rows, s], tpot[rows, s] = estimate_throughput_many(
+            est_rate, est_tpot = estimate_throughput_many(
                 memory, bandwidth, tflops, gpus, size.parameters_billion, size.bytes_per_parameter,
                 size.kv_bytes_per_token, piece.input_tokens, piece.output_tokens, slo,
             )  # fmt: skip
+            fill = ~from_profile[rows, s]  # a measured profile wins over the estimate
+            rate[rows[fill], s] = est_rate[fill]
+            tpot[rows[fill], s] = est_tpot[fill]
         for h in estimate_rows:
-            if rate[h].any():
+            estimated = (rate[h] > 0) & ~from_profile[h]
+            if from_profile[h].any():
+                source[h] = MIXED if estimated.any() else PROFILE
+            elif estimated.any():
                 source[h] = ESTIMATE
     groups = np.where(hardware.group_of >= 0, hardware.group_of, n_h)
     labels = np.array(source, dtype=object)[groups]
