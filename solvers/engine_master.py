@@ -1,0 +1,173 @@
+"""The cutting-plane master LP/MILP of the commitment engine, solved with highspy.
+
+Columns: purchases ``y`` (reserved units, then spend currency/hour), one epigraph
+variable ``θ_q`` per (scenario, hour group), and for the risk term ``η`` (VaR) and
+``ξ_ω`` (excess of scenario ``ω`` over ``η``). Rows are added incrementally: Benders
+cuts ``θ_q + β·y ≥ α``. The model is built once and re-solved after each batch of
+cuts, so HiGHS's dual simplex starts from the previous basis (a warm start).
+
+highspy is used directly rather than through PuLP: PuLP rebuilds and re-sends the
+whole model on every solve, while the master is re-solved tens of times with a few
+hundred rows added each time; the HiGHS object keeps the model and its basis.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from solvers.commitment_problem import BoolArray, FloatArray
+
+_INF = highspy.kHighsInf
+
+
+@dataclass(frozen=True)
+class MasterResult:
+    """One master solve: status, objective, purchase and epigraph values."""
+
+    ok: bool
+    objective: float
+    bound: float
+    y: FloatArray
+    theta: FloatArray
+    status: str
+
+
+class Master:
+    """Incremental master problem (costs are scaled by ``1/scale`` inside HiGHS)."""
+
+    def __init__(
+        self,
+        *,
+        purchase_cost: FloatArray,
+        upper: FloatArray,
+        integer: BoolArray,
+        theta_weight: FloatArray,
+        scale: float,
+        side_rows: list[tuple[FloatArray, float, str]],
+        risk: tuple[float, float, FloatArray, list[np.ndarray], FloatArray] | None,
+        theta_lower: FloatArray,
+    ) -> None:
+        """Build the model.
+
+        ``purchase_cost[i]``: expected (probability-weighted) window cost of one unit of
+        purchase ``i``; ``theta_weight[q]``: probability of the scenario of group ``q``;
+        ``side_rows``: (coefficients on y, upper limit, name) rows (budget, lock-in);
+        ``risk``: (λ, β, probabilities, groups of each scenario, hours of each
+        scenario × hourly cost of each purchase is in ``purchase_rows``) or None.
+        """
+        self.n_y = len(purchase_cost)
+        self.n_theta = len(theta_weight)
+        self.scale = scale
+        self.integer = integer
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-9)
+        h.setOptionValue("mip_rel_gap", 1e-9)
+        h.setOptionValue("mip_feasibility_tolerance", 1e-9)
+        self.h = h
+        cost = np.concatenate([purchase_cost / scale, theta_weight])  # θ columns are in units of scale
+        lower = np.concatenate([np.zeros(self.n_y), theta_lower / scale])
+        upper_all = np.concatenate([np.where(np.isfinite(upper), upper, _INF), np.full(self.n_theta, _INF)])
+        h.addVars(self.n_y + self.n_theta, lower, upper_all)
+        h.changeColsCost(self.n_y + self.n_theta, np.arange(self.n_y + self.n_theta, dtype=np.int32), cost)
+        self.n_cols = self.n_y + self.n_theta
+        for coef, limit, _name in side_rows:
+            idx = np.flatnonzero(coef).astype(np.int32)
+            h.addRow(-_INF, float(limit), len(idx), idx, coef[idx].astype(np.float64))
+        self.risk_cols = 0
+        if risk is not None:
+            lam, beta, prob, groups, hourly_cost_rows = risk
+            # eta (free), xi_w >= 0; rows: xi_w + eta - sum_q theta_q - H_w c.y >= 0 (scaled)
+            eta = self.n_cols
+            h.addVar(-_INF, _INF)
+            h.changeColCost(eta, lam)
+            xi0 = self.n_cols + 1
+            n_w = len(prob)
+            h.addVars(n_w, np.zeros(n_w), np.full(n_w, _INF))
+            h.changeColsCost(
+                n_w, np.arange(xi0, xi0 + n_w, dtype=np.int32), lam * prob / (1.0 - beta)
+            )
+            for w in range(n_w):
+                idx = np.concatenate(
+                    [
+                        [xi0 + w, eta],
+                        self.n_y + np.asarray(groups[w], dtype=np.int64),
+                        np.flatnonzero(hourly_cost_rows[w]),
+                    ]
+                ).astype(np.int32)
+                coef = np.concatenate(
+                    [
+                        [1.0, 1.0],
+                        -np.ones(len(groups[w])),
+                        -hourly_cost_rows[w][np.flatnonzero(hourly_cost_rows[w])] / scale,
+                    ]
+                )
+                h.addRow(0.0, _INF, len(idx), idx, coef)
+            self.risk_cols = 1 + n_w
+            self.n_cols += self.risk_cols
+        self.cuts = 0
+
+    def add_cuts(self, groups: np.ndarray, alpha: FloatArray, beta: FloatArray) -> None:
+        """Add cuts ``θ_q + β_q·y ≥ α_q`` (unscaled ``alpha``, ``beta``)."""
+        if len(groups) == 0:
+            return
+        nz = np.abs(beta) > 0
+        starts = np.zeros(len(groups), dtype=np.int32)
+        counts = 1 + nz.sum(axis=1)
+        starts[1:] = np.cumsum(counts)[:-1]
+        index = np.empty(int(counts.sum()), dtype=np.int32)
+        value = np.empty(int(counts.sum()))
+        pos = 0
+        for r, q in enumerate(groups):
+            cols = np.flatnonzero(nz[r])
+            index[pos] = self.n_y + int(q)
+            value[pos] = 1.0
+            index[pos + 1 : pos + 1 + len(cols)] = cols
+            value[pos + 1 : pos + 1 + len(cols)] = beta[r, cols] / self.scale
+            pos += 1 + len(cols)
+        self.h.addRows(
+            len(groups), alpha / self.scale, np.full(len(groups), _INF), len(index), starts, index, value
+        )
+        self.cuts += len(groups)
+
+    def set_integer(self, on: bool) -> None:
+        """Switch whole-unit purchases between integer and continuous."""
+        idx = np.flatnonzero(self.integer).astype(np.int32)
+        if len(idx) == 0:
+            return
+        kind = highspy.HighsVarType.kInteger if on else highspy.HighsVarType.kContinuous
+        self.h.changeColsIntegrality(len(idx), idx, np.array([kind] * len(idx)))
+
+    def solve(self, time_limit: float | None) -> MasterResult:
+        """Solve; ``bound`` is the proven lower bound (MIP dual bound or LP optimum)."""
+        h = self.h
+        h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else _INF)
+        h.run()
+        status = h.getModelStatus()
+        info = h.getInfo()
+        ok = status == highspy.HighsModelStatus.kOptimal
+        has_solution = info.primal_solution_status == 2
+        if not has_solution:
+            return MasterResult(False, math.inf, -math.inf, np.zeros(self.n_y), np.zeros(self.n_theta),
+                                h.modelStatusToString(status))
+        sol = np.asarray(h.getSolution().col_value)
+        objective = float(info.objective_function_value) * self.scale
+        is_mip = bool(self.integer.any()) and info.mip_node_count >= 0 and _is_mip(h)
+        if is_mip:
+            bound = float(info.mip_dual_bound) * self.scale
+        else:
+            bound = objective if ok else -math.inf
+        return MasterResult(ok, objective, bound, sol[: self.n_y], sol[self.n_y : self.n_y + self.n_theta] * self.scale,
+                            h.modelStatusToString(status))
+
+
+def _is_mip(h: highspy.Highs) -> bool:
+    lp = h.getLp()
+    integrality = list(lp.integrality_)
+    return any(v == highspy.HighsVarType.kInteger for v in integrality)
