@@ -47,7 +47,8 @@ WINDOWS_LICENCE = 0.046 / 4.0  # $ per normalised unit-hour (≈ per vCPU-hour /
 PAYMENTS = {"no": 0.0, "partial": 0.5, "all": 1.0}
 RI_DISCOUNT = {(1, "no"): 0.28, (1, "partial"): 0.32, (1, "all"): 0.34,
                (3, "no"): 0.45, (3, "partial"): 0.52, (3, "all"): 0.55}
-SP_EXTRA = {"no": 0.0, "partial": 0.02, "all": 0.03}
+SP_FACTOR = {(1, "no"): 0.72, (1, "partial"): 0.70, (1, "all"): 0.69,
+             (3, "no"): 0.53, (3, "partial"): 0.51, (3, "all"): 0.50}
 HOURS_PER_YEAR = 8760.0
 COST_OF_CAPITAL = 0.05
 
@@ -158,17 +159,20 @@ def make_instance(classes: int, hours: int, seed: int = 0, *, whole_units: bool 
     fam_regions: dict[tuple[str, str, str], list[int]] = {}
     for j, (prov, fam, _size, region, _platform) in enumerate(catalogue):
         fam_regions.setdefault((prov, fam, region), []).append(j)
-    compute_disc = {key: float(rng.uniform(0.14, 0.22)) for key in fam_regions}
+    # Savings-plan rates are (on-demand) x (class factor) x (term/payment factor): within a
+    # plan's scope every term and payment option has the same relative rates, as a held
+    # plan of another term has, so the billing order stays the cheapest allocation.
+    compute_factor = {key: float(rng.uniform(0.95, 1.05)) for key in fam_regions}
     for (prov, fam, region), cov in sorted(fam_regions.items()):
         if prov != "aws":
             continue
-        base = float(rng.uniform(0.26, 0.32))
+        base = float(rng.uniform(0.95, 1.0))
         for years in (1, 3):
             for pay, prepaid in PAYMENTS.items():
-                disc = base * (1.0 if years == 1 else 1.6) + SP_EXTRA[pay]
-                # One discount per platform (Windows: the licence share is not discounted).
+                kappa = base * SP_FACTOR[(years, pay)]
+                # Windows: the licence share is not discounted (a higher relative rate).
                 rates = tuple(
-                    float(rate[j] * (1 - disc * (0.8 if catalogue[j][4] == "windows" else 1.0)))
+                    float(rate[j] * min(1.0, kappa * (1.1 if catalogue[j][4] == "windows" else 1.0)))
                     for j in cov
                 )
                 spend.append(_spend(f"ec2sp-{years}y-{pay}-{fam}-{region}", cov, rates, years, prepaid))
@@ -176,11 +180,12 @@ def make_instance(classes: int, hours: int, seed: int = 0, *, whole_units: bool 
     gcp = [j for j, c in enumerate(catalogue) if c[0] == "gcp"]
     for years in (1, 3):
         for pay, prepaid in PAYMENTS.items():
-            scale = (1.0 if years == 1 else 1.55) + SP_EXTRA[pay] * 3
-            # One discount per (family, region), on the whole rate: the broad plan then
-            # has one discount on each instance plan's classes (billing = cheapest allocation).
+            # One relative rate per (family, region) on both platforms: the broad plan has one
+            # discount on each instance plan's classes.
+            kappa = SP_FACTOR[(years, pay)] * 1.18
             rates = tuple(
-                float(rate[j] * (1 - compute_disc[(catalogue[j][0], catalogue[j][1], catalogue[j][3])] * scale))
+                float(rate[j] * min(1.0, kappa * compute_factor[(catalogue[j][0], catalogue[j][1],
+                                                                  catalogue[j][3])]))
                 for j in aws
             )
             spend.append(_spend(f"computesp-{years}y-{pay}", aws, rates, years, prepaid))

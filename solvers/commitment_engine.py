@@ -106,7 +106,7 @@ class EngineSolution:
 
 @dataclass
 class _HourSet:
-    usage: FloatArray  # (T, coverable classes)
+    usage: FloatArray  # (coverable classes, T), class-major
     constant: FloatArray  # (T,) on-demand cost of classes no offer covers
     held_capacity: tuple[FloatArray | None, ...]
 
@@ -183,7 +183,7 @@ def _scenario_hour_sets(
     def make(usage: FloatArray, active: tuple[BoolArray | None, ...] | None) -> _HourSet:
         hours = usage.shape[0]
         return _HourSet(
-            usage=np.ascontiguousarray(usage[:, structure.classes], dtype=np.float64),
+            usage=np.ascontiguousarray(usage[:, structure.classes].T, dtype=np.float64),
             constant=usage[:, uncovered] @ problem.on_demand_rate[uncovered],
             held_capacity=structure.held_capacity(problem.held, active, hours),
         )
@@ -231,6 +231,7 @@ def solve_scenarios(
     gap: float = DEFAULT_GAP,
     groups: int | None = None,
     max_iterations: int = 10_000,
+    sample_step: int = 8,
 ) -> EngineSolution:
     """Purchase minimising E[cost] + λ·CVaR_β[cost] over ``scenarios`` (see module doc)."""
     started = time.perf_counter()
@@ -263,7 +264,11 @@ def solve_scenarios(
     prob = prob / prob.sum()
     engine = _Engine(reduced, structure, sets, scen, prob, risk, lock_all[kept] if lock_all is not None else None,
                      groups)
-    result = engine.run(started, time_limit, gap, max_iterations)
+    warm = None
+    if sample_step > 1 and engine.hours >= 24 * sample_step * 20:
+        budget = None if time_limit is None else 0.3 * time_limit
+        warm = engine.sampled(sample_step).run(started, budget, 1e-4, max_iterations, relax=True).y
+    result = engine.run(started, time_limit, gap, max_iterations, warm=warm)
     x_full = np.zeros(len(problem.reserved))
     c_full = np.zeros(len(problem.spend))
     x_full[keep_r] = result.y[: len(reduced.reserved)]
@@ -349,9 +354,33 @@ class _Engine:
             [o.upfront_per_unit for o in problem.reserved] + [o.upfront_per_commitment for o in problem.spend]
         )
 
+    def sampled(self, step: int) -> _Engine:
+        """The same problem on every ``step``-th day of each hour set (weights × step).
+
+        Used only to find a good starting point: its optimum is not a bound.
+        """
+        sets: list[_HourSet] = []
+        keep: list[np.ndarray] = []
+        for hs in self.sets:
+            hours = hs.usage.shape[1]
+            rows = np.flatnonzero((np.arange(hours) // 24) % step == step // 2)
+            keep.append(rows)
+            sets.append(_HourSet(np.ascontiguousarray(hs.usage[:, rows]), hs.constant[rows],
+                                 tuple(None if c is None else np.ascontiguousarray(c[:, rows])
+                                       for c in hs.held_capacity)))
+        scen = [(sc.hour_set, sc.weights[keep[sc.hour_set]] * step, sc.probability) for sc in self.scen]
+        sub = _Engine(self.problem, self.structure, sets, scen, self.prob, self.risk, self.lock, None)
+        sub.upper = self.upper
+        return sub
+
+    @property
+    def hours(self) -> int:
+        """Hours billed per evaluation."""
+        return sum(hs.usage.shape[1] for hs in self.sets)
+
     def _full_usage(self, s: _HourSet) -> FloatArray:
-        full = np.zeros((s.usage.shape[0], self.problem.classes))
-        full[:, self.structure.classes] = s.usage
+        full = np.zeros((s.usage.shape[1], self.problem.classes))
+        full[:, self.structure.classes] = s.usage.T
         return full
 
     # -- evaluation -------------------------------------------------------------------
@@ -373,7 +402,7 @@ class _Engine:
             group_cost[rows] = np.add.reduceat(wt * f, sc.group_starts)
             alpha[rows] = np.add.reduceat(wt * (d.uv + hs.constant - d.held_term), sc.group_starts)
             for layer_idx, w in enumerate(d.w):
-                agg = np.add.reduceat(wt[:, None] * w, sc.group_starts, axis=0)  # (G, segments)
+                agg = np.add.reduceat(w * wt, sc.group_starts, axis=1).T  # (G, segments)
                 layer = st.layers[layer_idx]
                 for seg, members in enumerate(layer.members):
                     for i in members:
@@ -390,8 +419,8 @@ class _Engine:
             local = q - sc.first_group
             lo = int(sc.group_starts[local])
             hi = int(sc.group_starts[local + 1]) if local + 1 < len(sc.group_starts) else len(sc.weights)
-            held = [None if c is None else c[lo:hi] for c in hs.held_capacity]
-            exact_cut = group_cut(self.structure, hs.usage[lo:hi], held, y, sc.weights[lo:hi])
+            held = [None if c is None else c[:, lo:hi].T for c in hs.held_capacity]
+            exact_cut = group_cut(self.structure, hs.usage[:, lo:hi].T, held, y, sc.weights[lo:hi])
             if exact_cut is None:
                 continue
             value, b = exact_cut
@@ -407,13 +436,15 @@ class _Engine:
         cvar, _ = cvar_of(costs, self.prob, self.risk.cvar_level)
         return expected + self.risk.cvar_weight * cvar
 
-    def feasible(self, y: FloatArray) -> bool:
+    def feasible(self, y: FloatArray, integral: bool = True) -> bool:
         if (y < -1e-9).any() or (y > self.upper + 1e-9).any():
             return False
         if math.isfinite(self.problem.max_upfront) and self.upfront @ y > self.problem.max_upfront * (1 + 1e-9):
             return False
         if self.lock is not None and self.lock @ y > self.risk.max_lock_in * (1 + 1e-9):
             return False
+        if not integral:
+            return True
         return bool(np.all(np.abs(y[self.integer] - np.round(y[self.integer])) <= 1e-9))
 
     # -- main loop --------------------------------------------------------------------
@@ -448,18 +479,43 @@ class _Engine:
             theta_lower=np.zeros(self.n_groups),
         )
 
-    def run(self, started: float, time_limit: float | None, gap: float, max_iterations: int) -> _RunResult:
+    def run(
+        self,
+        started: float,
+        time_limit: float | None,
+        gap: float,
+        max_iterations: int,
+        warm: FloatArray | None = None,
+        relax: bool = False,
+    ) -> _RunResult:
+        """Cutting planes from ``y = 0`` (and ``warm``, a good point, if given).
+
+        ``relax`` solves the continuous relaxation only (whole units ignored).
+        """
+
         def remaining() -> float | None:
             return None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - started))
 
+        integer = self.integer.any() and not relax
         y0 = np.zeros(self.n_y)
         ev0 = self.evaluate(y0)
         scale = max(1.0, abs(ev0.objective)) / max(1, self.n_groups)
         master = self.build_master(scale)
         exact = ev0.tight
-        best_y, best = y0, ev0
-        best_int_y, best_int = y0, ev0  # y0 is whole
         self._add_cuts(master, ev0, None)
+        best_y, best = y0, ev0  # best point of the relaxation
+        best_int_y, best_int = y0, ev0  # best whole point (y = 0 is whole and feasible)
+        if warm is not None:
+            for cand in [np.clip(warm, 0.0, self.upper), *self._round_incumbent(warm)]:
+                if not self._side_feasible(cand):
+                    continue
+                ev = self.evaluate(cand)
+                exact &= ev.tight
+                self._add_cuts(master, ev, None)
+                if ev.objective < best.objective:
+                    best_y, best = cand, ev
+                if self.feasible(cand) and ev.objective < best_int.objective:
+                    best_int_y, best_int = cand, ev
         lower = -math.inf
         iterations = 0
         alpha_io = 0.5
@@ -467,34 +523,34 @@ class _Engine:
         status = SolveStatus.OPTIMAL
         message = ""
         while True:
-            iterations += 1
             rem = remaining()
-            if (rem is not None and rem <= 0) or iterations > max_iterations:
+            if (rem is not None and rem <= 0) or iterations >= max_iterations:
                 status, message = SolveStatus.FEASIBLE, "time or iteration limit reached"
                 break
+            iterations += 1
             res = master.solve(rem)
-            if not res.ok and not np.isfinite(res.bound):
-                status, message = SolveStatus.FEASIBLE, f"master: {res.status}"
-                break
-            if phase_integer:
-                lower = max(lower, res.bound)
-            else:
-                lower = max(lower, res.bound)
+            if master.live_cuts > 4 * (self.n_y + self.n_groups):
+                master.prune(3)
+            if not np.isfinite(res.bound) or not len(res.y):
+                if not np.isfinite(res.bound):
+                    status, message = SolveStatus.FEASIBLE, f"master: {res.status}"
+                    break
+            lower = max(lower, res.bound)
             target = best_int if phase_integer else best
             if target.objective - lower <= gap * max(abs(target.objective), 1e-9):
-                if phase_integer or not self.integer.any() or self.feasible(best_y):
-                    if not phase_integer and self.integer.any():
-                        best_int_y, best_int = best_y, best
+                if phase_integer or not integer:
+                    break
+                if self.feasible(best_y):  # the relaxation's optimum is whole already
+                    best_int_y, best_int = best_y, best
                     break
                 phase_integer = True
                 master.set_integer(True)
-                cand = self._round_incumbent(best_y)
-                for yc in cand:
-                    ev = self.evaluate(yc)
+                for cand in self._round_incumbent(best_y):
+                    ev = self.evaluate(cand)
                     exact &= ev.tight
                     self._add_cuts(master, ev, None)
                     if ev.objective < best_int.objective:
-                        best_int_y, best_int = yc, ev
+                        best_int_y, best_int = cand, ev
                 continue
             y_m = np.clip(res.y, 0.0, self.upper)
             if phase_integer:
@@ -505,50 +561,48 @@ class _Engine:
             ev = self.evaluate(y_sep)
             exact &= ev.tight
             added = self._add_cuts(master, ev, (res.y, res.theta))
-            if phase_integer and self.feasible(y_sep) and ev.objective < best_int.objective:
-                best_int_y, best_int = y_sep, ev
-            if not phase_integer and ev.objective < best.objective:
+            if ev.objective < best.objective and self._side_feasible(y_sep):
                 best_y, best = y_sep, ev
-            if not added and y_sep is not y_m:
+            if self.feasible(y_sep) and ev.objective < best_int.objective:
+                best_int_y, best_int = y_sep, ev
+            if not added and not phase_integer:
                 ev = self.evaluate(y_m)
                 exact &= ev.tight
                 added = self._add_cuts(master, ev, (res.y, res.theta))
-                if ev.objective < best.objective and not phase_integer:
+                if ev.objective < best.objective:
                     best_y, best = y_m, ev
                 alpha_io = min(1.0, alpha_io + 0.25)
             if not added:
-                # The cuts cannot improve the model at its optimum: the bound is final
-                # (billing is not the cheapest allocation here, or tolerance reached).
-                status = SolveStatus.FEASIBLE
+                # No cut improves the model at its optimum: the bound is final (billing
+                # is not the cheapest allocation here, or the tolerance is reached).
                 message = "cutting planes converged; the remaining gap is billing above the free allocation"
-                if not phase_integer and self.integer.any():
+                if integer and not phase_integer:
                     phase_integer = True
                     master.set_integer(True)
                     continue
                 break
-        final_y, final = (best_int_y, best_int) if self.integer.any() else (best_y, best)
-        if not self.feasible(final_y):
-            final_y, final = best_int_y, best_int
+        final_y, final = (best_int_y, best_int) if integer else (best_y, best)
         gap_now = (final.objective - lower) / max(abs(final.objective), 1e-9)
-        if status is SolveStatus.OPTIMAL and gap_now > gap:
-            status = SolveStatus.FEASIBLE
-        if status is SolveStatus.FEASIBLE and gap_now <= gap:
-            status = SolveStatus.OPTIMAL
-        cvar, var = (cvar_of(final.costs, self.prob, self.risk.cvar_level)
-                     if len(final.costs) else (0.0, 0.0))
+        status = SolveStatus.OPTIMAL if gap_now <= gap else SolveStatus.FEASIBLE
+        cvar, var = cvar_of(final.costs, self.prob, self.risk.cvar_level)
         report = SolveReport(
-            solver=f"commitment engine (Benders, multi-cut; master {solver_name().split(' via')[0]} via highspy)",
+            solver=f"commitment engine (Benders multi-cut; master {solver_name().split(' via')[0]} via highspy)",
             status=status,
             objective=final.objective,
             bound=min(lower, final.objective),
             solve_seconds=time.perf_counter() - started,
             variables=master.n_cols,
-            constraints=master.cuts,
+            constraints=master.live_cuts,
             time_limit_seconds=time_limit,
             binding=self._binding(final_y),
-            message=message or f"converged in {iterations} iterations",
+            message=message if status is SolveStatus.FEASIBLE and message else
+            f"converged in {iterations} iterations ({master.cuts} cuts)",
         )
         return _RunResult(report, final_y, final.costs, cvar, var, iterations, master.cuts, exact)
+
+    def _side_feasible(self, y: FloatArray) -> bool:
+        """Within caps, budget and lock-in (integrality aside)."""
+        return self.feasible(y, integral=False)
 
     def _round_incumbent(self, y: FloatArray) -> list[FloatArray]:
         out = []

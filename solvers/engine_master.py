@@ -70,6 +70,7 @@ class Master:
         h.setOptionValue("dual_feasibility_tolerance", 1e-9)
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.setOptionValue("mip_feasibility_tolerance", 1e-9)
+        h.setOptionValue("presolve", "off")
         self.h = h
         cost = np.concatenate([purchase_cost / scale, theta_weight])  # θ columns are in units of scale
         lower = np.concatenate([np.zeros(self.n_y), theta_lower / scale])
@@ -111,7 +112,10 @@ class Master:
                 h.addRow(0.0, _INF, len(idx), idx, coef)
             self.risk_cols = 1 + n_w
             self.n_cols += self.risk_cols
-        self.cuts = 0
+        self.cuts = 0  # cuts added in total
+        self.fixed_rows = h.getNumRow()  # side and risk rows come first, cuts after
+        self.alpha = np.zeros(0)  # right-hand sides of the live cuts (scaled)
+        self.age = np.zeros(0, dtype=np.int64)  # consecutive solves each live cut was slack
 
     def add_cuts(self, groups: np.ndarray, alpha: FloatArray, beta: FloatArray) -> None:
         """Add cuts ``θ_q + β_q·y ≥ α_q`` (unscaled ``alpha``, ``beta``)."""
@@ -135,6 +139,28 @@ class Master:
             len(groups), alpha / self.scale, np.full(len(groups), _INF), len(index), starts, index, value
         )
         self.cuts += len(groups)
+        self.age = np.concatenate([self.age, np.zeros(len(groups), dtype=np.int64)])
+        self.alpha = np.concatenate([self.alpha, alpha / self.scale])
+
+    def prune(self, max_age: int) -> int:
+        """Drop cuts that were slack in the last ``max_age`` solves; returns how many.
+
+        Every cut is valid, so the master stays a relaxation (its value a lower
+        bound); only cuts away from the current solution are dropped.
+        """
+        drop = np.flatnonzero(self.age >= max_age)
+        if len(drop) == 0:
+            return 0
+        rows = (self.fixed_rows + drop).astype(np.int32)
+        self.h.deleteRows(len(rows), rows)
+        self.age = np.delete(self.age, drop)
+        self.alpha = np.delete(self.alpha, drop)
+        return len(drop)
+
+    @property
+    def live_cuts(self) -> int:
+        """Cuts currently in the model."""
+        return len(self.age)
 
     def set_integer(self, on: bool) -> None:
         """Switch whole-unit purchases between integer and continuous."""
@@ -148,7 +174,12 @@ class Master:
         """Solve; ``bound`` is the proven lower bound (MIP dual bound or LP optimum)."""
         h = self.h
         h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else _INF)
+        import time as _t
+        _t0 = _t.perf_counter()
         h.run()
+        import os
+        if os.environ.get("ENGINE_DEBUG"):
+            print("master", h.getNumRow(), round(_t.perf_counter() - _t0, 3), h.getInfo().simplex_iteration_count, flush=True)
         status = h.getModelStatus()
         info = h.getInfo()
         ok = status == highspy.HighsModelStatus.kOptimal
@@ -156,7 +187,13 @@ class Master:
         if not has_solution:
             return MasterResult(False, math.inf, -math.inf, np.zeros(self.n_y), np.zeros(self.n_theta),
                                 h.modelStatusToString(status))
-        sol = np.asarray(h.getSolution().col_value)
+        solution = h.getSolution()
+        sol = np.asarray(solution.col_value)
+        if len(self.age):
+            row_value = np.asarray(solution.row_value)[self.fixed_rows :]
+            lower = self.alpha
+            slack = row_value - lower > 1e-9 * np.maximum(1.0, np.abs(lower))
+            self.age = np.where(slack, self.age + 1, 0)
         objective = float(info.objective_function_value) * self.scale
         is_mip = bool(self.integer.any()) and info.mip_node_count >= 0 and _is_mip(h)
         if is_mip:

@@ -81,6 +81,21 @@ class Layer:
         """Number of segments (stages) in the layer."""
         return len(self.starts)
 
+    @property
+    def singletons(self) -> bool:
+        """Whether every segment has one class (no cumulative fill needed)."""
+        return len(self.starts) == len(self.cols)
+
+    @property
+    def bounds(self) -> list[int]:
+        """Segment boundaries: segment ``s`` is elements ``bounds[s]:bounds[s+1]``."""
+        return [*self.starts.tolist(), len(self.cols)]
+
+    @property
+    def positions(self) -> IntArray:
+        """0..n-1, the position of each element in the layer."""
+        return np.arange(len(self.cols), dtype=np.intp)
+
 
 @dataclass(frozen=True)
 class Structure:
@@ -108,22 +123,22 @@ class Structure:
 
     def held_capacity(self, held: tuple[HeldCommitment, ...], active: tuple[BoolArray | None, ...] | None,
                       hours: int) -> tuple[FloatArray | None, ...]:
-        """Per layer, the (T, segments) capacity of held commitments (None if none)."""
+        """Per layer, the (segments, T) capacity of held commitments (None if none)."""
         out: list[FloatArray | None] = [None] * len(self.layers)
         for h, commitment in enumerate(held):
             mask = commitment.active if active is None else active[h]
             layer, seg = self.segment_of[h]
             cap = out[layer]
             if cap is None:
-                cap = np.zeros((hours, self.layers[layer].segments))
+                cap = np.zeros((self.layers[layer].segments, hours))
                 out[layer] = cap
             amount = commitment.quantity * self.per_unit[h]
             if mask is None:
-                cap[:, seg] += amount
+                cap[seg] += amount
             else:
                 if mask.shape != (hours,):
                     raise ValueError(f"held commitment {h} activity must have one flag per hour ({hours})")
-                cap[:, seg] += amount * mask
+                cap[seg] += amount * mask
         return tuple(out)
 
 
@@ -212,10 +227,10 @@ def compile_structure(problem: CommitmentProblem) -> Structure:
 
 @dataclass(frozen=True)
 class HourDuals:
-    """Billing of a set of hours with dual prices.
+    """Billing of a set of hours with dual prices (class-major arrays).
 
     ``cost[t]``: residual on-demand cost of the coverable classes in hour ``t``;
-    ``w[L]``: (T, segments) dual price of each stage's capacity;
+    ``w[L]``: (segments, T) dual price of each stage's capacity;
     ``held_term[t]``: Σ_held C_ti w_ti; ``uv[t]``: Σ_j u_tj v_tj. The hour's cut is
     ``f_t(C) ≥ uv[t] − held_term[t] − Σ_bought C_i w_ti``.
     """
@@ -226,13 +241,6 @@ class HourDuals:
     held_term: FloatArray
 
 
-def _segment_first(flag: BoolArray, layer: Layer) -> IntArray:
-    """Per hour and segment, the layer position of the first flagged element (n if none)."""
-    n = len(layer.cols)
-    position = np.where(flag, np.arange(n, dtype=np.intp)[None, :], n)
-    return np.minimum.reduceat(position, layer.starts, axis=1)  # type: ignore[no-any-return]
-
-
 def bill_with_duals(
     structure: Structure,
     usage: FloatArray,
@@ -241,76 +249,89 @@ def bill_with_duals(
     *,
     duals: bool = True,
 ) -> HourDuals:
-    """Bill ``usage`` (T, coverable classes) with held capacity and ``bought`` levels.
+    """Bill ``usage`` with held capacity and ``bought`` levels; class-major arrays.
 
-    ``bought`` holds the purchase of every reserved then spend offer (units or
-    currency/hour). Returns per-hour costs and, with ``duals``, the dual prices.
+    ``usage`` is (coverable classes, T) C-contiguous; ``held_capacity[L]`` is
+    (segments, T) or None. ``bought`` holds the purchase of every reserved then spend
+    offer (units or currency/hour). Every operation is a numpy operation over all
+    hours at once; the Python loops run over stage elements (class x stage), whose
+    number is small next to the hours.
     """
-    hours = usage.shape[0]
+    hours = usage.shape[1]
     residual = np.array(usage, dtype=np.float64, copy=True)
     levels = np.concatenate([np.zeros(structure.held), bought]) * structure.per_unit
-    scale = max(1.0, float(np.abs(usage).max(initial=0.0)))
-    records: list[tuple[FloatArray, FloatArray, IntArray]] = []  # per layer: cap, need-left flags
-    for layer, held_cap in zip(structure.layers, held_capacity, strict=True):
-        seg_cap = np.array([levels[m].sum() for m in layer.members], dtype=np.float64)
-        cap = np.broadcast_to(seg_cap, (hours, layer.segments)) if held_cap is None else held_cap + seg_cap
-        need = residual[:, layer.cols] * layer.coef
-        cum = np.cumsum(need, axis=1)
-        before = cum - need
-        before -= before[:, layer.starts][:, layer.seg_of]
-        alloc = np.clip(cap[:, layer.seg_of] - before, 0.0, need)
-        residual[:, layer.cols] -= alloc / layer.coef
-        if duals:
-            used = np.add.reduceat(alloc, layer.starts, axis=1)
-            left = need - alloc > _TOL * scale * layer.coef
-            first = _segment_first(left, layer)
-            binding = used >= cap - _TOL * np.maximum(1.0, cap)
-            records.append((np.asarray(cap), binding.astype(np.float64), first))
+    tol = _TOL * max(1.0, float(np.abs(usage).max(initial=0.0)))
+    cols, coefs = structure_lists(structure)
+    records: list[tuple[list[BoolArray], list[BoolArray]]] = []  # per layer: flags, binding
+    for li, (layer, held_cap) in enumerate(zip(structure.layers, held_capacity, strict=True)):
+        flags: list[BoolArray] = []
+        binding: list[BoolArray] = []
+        bounds = layer.bounds
+        for seg, members in enumerate(layer.members):
+            amount = float(levels[members].sum())
+            rem = np.full(hours, amount) if held_cap is None else held_cap[seg] + amount
+            cap_tol = _TOL * np.maximum(1.0, rem)
+            for e in range(bounds[seg], bounds[seg + 1]):
+                col, coef = cols[li][e], coefs[li][e]
+                need = residual[col] * coef
+                alloc = np.minimum(need, rem)
+                rem -= alloc
+                residual[col] -= alloc / coef
+                if duals:
+                    flags.append(need - alloc > tol * coef)
+            if duals:
+                binding.append(rem <= cap_tol)
+        records.append((flags, binding))
     np.maximum(residual, 0.0, out=residual)
-    cost = residual @ structure.rate
+    cost = structure.rate @ residual
     if not duals:
         return HourDuals(cost, (), np.zeros(0), np.zeros(0))
 
-    g = np.broadcast_to(structure.rate, residual.shape).copy()
+    g = np.repeat(structure.rate[:, None], hours, axis=1)
     w_layers: list[FloatArray] = [np.zeros(0)] * len(structure.layers)
-    n_all = [len(layer.cols) for layer in structure.layers]
-    for idx in range(len(structure.layers) - 1, -1, -1):
-        layer = structure.layers[idx]
-        cap, binding, first = records[idx]
-        n = n_all[idx]
-        g_layer = g[:, layer.cols]  # (T, n)
-        valid = first < n
-        safe = np.where(valid, first, 0)
-        g_m = np.take_along_axis(g_layer, safe, axis=1)
-        coef_m = layer.coef[safe]
-        w = np.where(valid, g_m / coef_m, 0.0) * binding
-        w_layers[idx] = w
-        before = np.arange(n, dtype=np.intp)[None, :] < first[:, layer.seg_of]
-        g[:, layer.cols] = np.where(before, layer.coef * w[:, layer.seg_of], g_layer)
+    for li in range(len(structure.layers) - 1, -1, -1):
+        layer = structure.layers[li]
+        flags, binding = records[li]
+        bounds = layer.bounds
+        w_layer = np.zeros((layer.segments, hours))
+        for seg in range(layer.segments):
+            found = np.zeros(hours, dtype=bool)
+            w = np.zeros(hours)
+            ahead: list[BoolArray] = []
+            for e in range(bounds[seg], bounds[seg + 1]):
+                ahead.append(~found)
+                take = flags[e] & ~found
+                w = np.where(take, g[cols[li][e]] / coefs[li][e], w)
+                found |= flags[e]
+            w *= binding[seg]
+            w_layer[seg] = w
+            for k, e in enumerate(range(bounds[seg], bounds[seg + 1])):
+                # Fully covered before the marginal class: worth a_e w (else unchanged).
+                before = ahead[k] & ~flags[e]
+                col = cols[li][e]
+                g[col] = np.where(before, coefs[li][e] * w, g[col])
+        w_layers[li] = w_layer
 
     # Dual feasibility: v_j = min(p_j, min_i a_ij w_i).
-    v = np.broadcast_to(structure.rate, residual.shape).copy()
+    v = np.repeat(structure.rate[:, None], hours, axis=1)
     held_term = np.zeros(hours)
-    for idx, layer in enumerate(structure.layers):
-        w = w_layers[idx]
-        v[:, layer.cols] = np.minimum(v[:, layer.cols], layer.coef * w[:, layer.seg_of])
-        held_cap = held_capacity[idx]
+    for li, layer in enumerate(structure.layers):
+        w_layer = w_layers[li]
+        bounds = layer.bounds
+        for seg in range(layer.segments):
+            for e in range(bounds[seg], bounds[seg + 1]):
+                col = cols[li][e]
+                np.minimum(v[col], coefs[li][e] * w_layer[seg], out=v[col])
+        held_cap = held_capacity[li]
         if held_cap is not None:
-            held_term += (held_cap * w).sum(axis=1)
-    uv = np.einsum("tj,tj->t", usage, v)
+            held_term += np.einsum("st,st->t", held_cap, w_layer)
+    uv = np.einsum("jt,jt->t", usage, v)
     return HourDuals(cost, tuple(w_layers), uv, held_term)
 
 
-def cut_coefficients(structure: Structure, w_layers: tuple[FloatArray, ...], aggregate: object) -> FloatArray:
-    """(G, K+S) coefficients Σ_t weight·w_ti·per_unit_i of every bought offer per group.
-
-    ``aggregate`` is a callable mapping a (T, m) array to (G, m) group sums.
-    """
-    n_bought = structure.reserved + structure.spend
-    per_layer = [aggregate(w) for w in w_layers]  # type: ignore[operator]
-    groups = per_layer[0].shape[0] if per_layer else 0
-    out = np.zeros((groups, n_bought))
-    for i in range(n_bought):
-        layer, seg = structure.segment_of[structure.held + i]
-        out[:, i] = per_layer[layer][:, seg] * structure.per_unit[structure.held + i]
-    return out
+def structure_lists(structure: Structure) -> tuple[list[list[int]], list[list[float]]]:
+    """Per layer, the class rows and coefficients as Python lists (fast scalar access)."""
+    return (
+        [layer.cols.tolist() for layer in structure.layers],
+        [layer.coef.tolist() for layer in structure.layers],
+    )
