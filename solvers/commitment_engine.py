@@ -122,15 +122,17 @@ class _ScenarioData:
 
 
 def cvar_of(costs: FloatArray, prob: FloatArray, beta: float) -> tuple[float, float]:
-    """(CVaR_β, VaR_β) of a discrete distribution (Rockafellar–Uryasev, exact)."""
-    order = np.argsort(costs)
-    c, p = costs[order], prob[order]
-    best, best_eta = math.inf, float(c[-1])
-    for eta in c:
-        value = float(eta + (p * np.maximum(c - eta, 0.0)).sum() / (1.0 - beta))
-        if value < best - 1e-15 * max(1.0, abs(best)):
-            best, best_eta = value, float(eta)
-    return best, best_eta
+    """(CVaR_β, VaR_β) of a discrete distribution (Rockafellar–Uryasev, exact).
+
+    The minimum of ``η + E[(C − η)^+]/(1 − β)`` over ``η`` is attained at a scenario
+    cost (the function is piecewise linear with kinks there).
+    """
+    if len(costs) == 0:
+        return 0.0, 0.0
+    c = np.asarray(costs, dtype=np.float64)
+    values = c + (prob[None, :] * np.maximum(c[None, :] - c[:, None], 0.0)).sum(axis=1) / (1.0 - beta)
+    best = int(np.argmin(values))
+    return float(values[best]), float(c[best])
 
 
 def _lock_in_per_unit(problem: CommitmentProblem, risk: RiskSpec) -> FloatArray | None:
@@ -544,6 +546,7 @@ class _Engine:
                     best_int_y, best_int = best_y, best
                     break
                 phase_integer = True
+                master.prune(1)  # the MILP carries only the cuts binding at the LP optimum
                 master.set_integer(True)
                 for cand in self._round_incumbent(best_y):
                     ev = self.evaluate(cand)
