@@ -16,7 +16,8 @@ savings plans) expire at different hours of the window.
 
 Prices: linear in normalised size within a (family, region, platform); Windows adds a
 licence per vCPU (RIs do not discount it; savings plans give Windows 80 % of the Linux
-discount, one discount per platform; the Compute plan one per (family, region)). Upfront payments are amortised at 5 %/year.
+discount, one discount per platform; the Compute plan one per (family, region)).
+Upfront payments are amortised at 5 %/year.
 This keeps the provider billing order the cheapest allocation (the conditions in
 ``solvers/billing.py``), so the engine's bound and billed cost refer to one function.
 
@@ -35,20 +36,50 @@ import numpy as np
 from solvers.commitment_problem import CommitmentProblem, HeldCommitment, ReservedOffer, SpendOffer
 
 AWS_FAMILIES = {  # on-demand $ per normalised unit-hour (Linux, us-east-1)
-    "m5": 0.024, "c5": 0.02125, "r5": 0.0315, "m6i": 0.024, "c6i": 0.02125, "r6i": 0.0315,
-    "m7g": 0.0204, "c7g": 0.018125, "r7g": 0.026775, "t3": 0.0104, "m6a": 0.0216, "c6a": 0.0191,
+    "m5": 0.024,
+    "c5": 0.02125,
+    "r5": 0.0315,
+    "m6i": 0.024,
+    "c6i": 0.02125,
+    "r6i": 0.0315,
+    "m7g": 0.0204,
+    "c7g": 0.018125,
+    "r7g": 0.026775,
+    "t3": 0.0104,
+    "m6a": 0.0216,
+    "c6a": 0.0191,
 }
 GCP_FAMILIES = {"n2": 0.0243, "c2": 0.0261, "e2": 0.0168, "n2d": 0.0211}
 SIZES = {"large": 4.0, "xlarge": 8.0, "2xlarge": 16.0, "4xlarge": 32.0, "8xlarge": 64.0}
-AWS_REGIONS = {"us-east-1": 1.0, "us-west-2": 1.0, "eu-west-1": 1.07, "eu-central-1": 1.15,
-               "ap-southeast-1": 1.2, "ap-northeast-1": 1.25, "sa-east-1": 1.55, "ca-central-1": 1.1}
+AWS_REGIONS = {
+    "us-east-1": 1.0,
+    "us-west-2": 1.0,
+    "eu-west-1": 1.07,
+    "eu-central-1": 1.15,
+    "ap-southeast-1": 1.2,
+    "ap-northeast-1": 1.25,
+    "sa-east-1": 1.55,
+    "ca-central-1": 1.1,
+}
 GCP_REGIONS = {"us-central1": 1.0, "europe-west1": 1.1, "asia-east1": 1.16}
 WINDOWS_LICENCE = 0.046 / 4.0  # $ per normalised unit-hour (≈ per vCPU-hour / 2)
 PAYMENTS = {"no": 0.0, "partial": 0.5, "all": 1.0}
-RI_DISCOUNT = {(1, "no"): 0.28, (1, "partial"): 0.32, (1, "all"): 0.34,
-               (3, "no"): 0.45, (3, "partial"): 0.52, (3, "all"): 0.55}
-SP_FACTOR = {(1, "no"): 0.72, (1, "partial"): 0.70, (1, "all"): 0.69,
-             (3, "no"): 0.53, (3, "partial"): 0.51, (3, "all"): 0.50}
+RI_DISCOUNT = {
+    (1, "no"): 0.28,
+    (1, "partial"): 0.32,
+    (1, "all"): 0.34,
+    (3, "no"): 0.45,
+    (3, "partial"): 0.52,
+    (3, "all"): 0.55,
+}
+SP_FACTOR = {
+    (1, "no"): 0.72,
+    (1, "partial"): 0.70,
+    (1, "all"): 0.69,
+    (3, "no"): 0.53,
+    (3, "partial"): 0.51,
+    (3, "all"): 0.50,
+}
 HOURS_PER_YEAR = 8760.0
 COST_OF_CAPITAL = 0.05
 
@@ -67,6 +98,7 @@ def _class_catalogue(rng: np.random.Generator, classes: int) -> list[tuple[str, 
     if classes > len(aws) + len(gcp):
         raise ValueError(f"at most {len(aws) + len(gcp)} classes")
     n_gcp = min(len(gcp), max(1, classes // 6))
+
     # Concentrate on a few (family, region) groups per provider, as real estates do.
     def pick(pool: list[tuple[str, str, str, str, str]], n: int) -> list[tuple[str, str, str, str, str]]:
         groups: dict[tuple[str, str], list[tuple[str, str, str, str, str]]] = {}
@@ -137,7 +169,7 @@ def make_instance(classes: int, hours: int, seed: int = 0, *, whole_units: bool 
         pools.setdefault(key, []).append(j)
     for (prov, fam, region, kind), cov in sorted(pools.items()):
         unit = min(norm[j] for j in cov)
-        od_per_norm = (per_unit_price[cov[0]] + licence[cov[0]])
+        od_per_norm = per_unit_price[cov[0]] + licence[cov[0]]
         compute_per_norm = per_unit_price[cov[0]]
         for years in (1, 3):
             payments = PAYMENTS if prov == "aws" else {"no": 0.0}
@@ -184,8 +216,10 @@ def make_instance(classes: int, hours: int, seed: int = 0, *, whole_units: bool 
             # discount on each instance plan's classes.
             kappa = SP_FACTOR[(years, pay)] * 1.18
             rates = tuple(
-                float(rate[j] * min(1.0, kappa * compute_factor[(catalogue[j][0], catalogue[j][1],
-                                                                  catalogue[j][3])]))
+                float(
+                    rate[j]
+                    * min(1.0, kappa * compute_factor[(catalogue[j][0], catalogue[j][1], catalogue[j][3])])
+                )
                 for j in aws
             )
             spend.append(_spend(f"computesp-{years}y-{pay}", aws, rates, years, prepaid))

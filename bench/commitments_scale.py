@@ -89,13 +89,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="30x2160,100x8760,1000x8760")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--whole", action="store_true", help="whole reserved units")
-    parser.add_argument("--baseline-cap", type=float, default=900.0,
-                        help="time cap (s) of the PuLP LP; 0 skips it; run only up to 200k hour-classes")
+    parser.add_argument(
+        "--baseline-cap",
+        type=float,
+        default=900.0,
+        help="time cap (s) of the PuLP LP; 0 skips it; run only up to 200k hour-classes",
+    )
     args = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()}")
-    header = (f"{'size':>12} {'offers':>6} {'held':>4} {'engine s':>9} {'peak MiB':>9} {'objective':>16} "
-              f"{'bound':>16} {'gap':>9} {'it':>4} {'exact':>5} | {'LP s':>8} {'LP objective':>16} "
-              f"{'ratio':>7} {'rel diff':>9}")
+    header = (
+        f"{'size':>12} {'offers':>6} {'held':>4} {'engine s':>9} {'peak MiB':>9} {'objective':>16} "
+        f"{'bound':>16} {'gap':>9} {'it':>4} {'exact':>5} | {'LP s':>8} {'LP objective':>16} "
+        f"{'ratio':>7} {'rel diff':>9}"
+    )
     print(header)
     for size in args.sizes.split(","):
         classes, hours = (int(v) for v in size.split("x"))
@@ -105,17 +111,28 @@ def main(argv: list[str] | None = None) -> None:
             continue
         base = None
         if args.baseline_cap > 0 and classes * hours <= 200_000:
-            base = _run(_baseline, classes, hours, args.seed, args.whole, args.baseline_cap,
-                        timeout=args.baseline_cap * 3 + 600)
-        line = (f"{size:>12} {eng['offers']:>6} {eng['held']:>4} {eng['seconds']:>9.2f} {eng['peak_mib']:>9.0f} "
-                f"{eng['objective']:>16.4f} {eng['bound']:>16.4f} {eng['gap']:>9.2e} {eng['iterations']:>4} "
-                f"{str(eng['exact']):>5} | ")
+            base = _run(
+                _baseline,
+                classes,
+                hours,
+                args.seed,
+                args.whole,
+                args.baseline_cap,
+                timeout=args.baseline_cap * 3 + 600,
+            )
+        line = (
+            f"{size:>12} {eng['offers']:>6} {eng['held']:>4} {eng['seconds']:>9.2f} {eng['peak_mib']:>9.0f} "
+            f"{eng['objective']:>16.4f} {eng['bound']:>16.4f} {eng['gap']:>9.2e} {eng['iterations']:>4} "
+            f"{str(eng['exact']):>5} | "
+        )
         if base is None:
             line += "(not run)"
         else:
             diff = (eng["objective"] - base["objective"]) / max(abs(base["objective"]), 1e-9)
-            line += (f"{base['seconds']:>8.1f} {base['objective']:>16.4f} "
-                     f"{base['seconds'] / eng['seconds']:>7.1f} {diff:>9.1e} ({base['status']})")
+            line += (
+                f"{base['seconds']:>8.1f} {base['objective']:>16.4f} "
+                f"{base['seconds'] / eng['seconds']:>7.1f} {diff:>9.1e} ({base['status']})"
+            )
         print(line, flush=True)
     print(f"load average after: {os.getloadavg()}")
 

@@ -44,12 +44,13 @@ from solvers.commitment_problem import (
     CommitmentProblem,
     FloatArray,
     ReservedOffer,
+    SpendOffer,
 )
 from solvers.engine_master import Master
 from solvers.greedy_duals import Structure, bill_with_duals, compile_structure
 from solvers.offer_dominance import undominated
-from solvers.second_stage_lp import group_cut
 from solvers.result import BindingConstraint, SolveReport, SolveStatus, solver_name
+from solvers.second_stage_lp import group_cut
 
 DEFAULT_GAP = 1e-6
 
@@ -140,7 +141,8 @@ def _lock_in_per_unit(problem: CommitmentProblem, risk: RiskSpec) -> FloatArray 
         return None
     out = []
     missing = []
-    for o in (*problem.reserved, *problem.spend):
+    offers: list[ReservedOffer | SpendOffer] = [*problem.reserved, *problem.spend]
+    for o in offers:
         term = risk.lock_in_term_hours.get(o.offering_id)
         if term is None:
             missing.append(o.offering_id)
@@ -167,7 +169,10 @@ def _useful_max(problem: CommitmentProblem, usages: list[FloatArray]) -> FloatAr
 
 
 def solve_engine(
-    problem: CommitmentProblem, *, time_limit: float | None = None, gap: float = DEFAULT_GAP,
+    problem: CommitmentProblem,
+    *,
+    time_limit: float | None = None,
+    gap: float = DEFAULT_GAP,
     groups: int | None = None,
 ) -> EngineSolution:
     """Least-cost purchase for one usage window (deterministic), with its certificate."""
@@ -203,8 +208,10 @@ def _scenario_hour_sets(
             if not np.isfinite(u).all() or (u < 0).any():
                 raise ValueError(f"{label}.usage must be finite and non-negative")
             active = sc.held_active
-            if active is None and u.shape[0] != problem.hours and any(
-                h.active is not None for h in problem.held
+            if (
+                active is None
+                and u.shape[0] != problem.hours
+                and any(h.active is not None for h in problem.held)
             ):
                 raise ValueError(f"{label}.held_active is required: its hours differ from the problem's")
             if active is not None and len(active) != len(problem.held):
@@ -264,8 +271,9 @@ def solve_scenarios(
     sets, scen = _scenario_hour_sets(problem, scenarios, structure)
     prob = np.array([p for _, _, p in scen], dtype=np.float64)
     prob = prob / prob.sum()
-    engine = _Engine(reduced, structure, sets, scen, prob, risk, lock_all[kept] if lock_all is not None else None,
-                     groups)
+    engine = _Engine(
+        reduced, structure, sets, scen, prob, risk, lock_all[kept] if lock_all is not None else None, groups
+    )
     warm = None
     if sample_step > 1 and engine.hours >= 24 * sample_step * 20:
         budget = None if time_limit is None else 0.3 * time_limit
@@ -344,7 +352,8 @@ class _Engine:
         self._first_groups = np.array([sc.first_group for sc in self.scen])
         self.lock = lock
         caps = np.array(
-            [o.max_units for o in problem.reserved] + [o.max_commitment for o in problem.spend], dtype=np.float64
+            [o.max_units for o in problem.reserved] + [o.max_commitment for o in problem.spend],
+            dtype=np.float64,
         )
         useful = _useful_max(problem, [self._full_usage(s) for s in sets])
         self.upper = np.minimum(caps, useful)
@@ -367,9 +376,13 @@ class _Engine:
             hours = hs.usage.shape[1]
             rows = np.flatnonzero((np.arange(hours) // 24) % step == step // 2)
             keep.append(rows)
-            sets.append(_HourSet(np.ascontiguousarray(hs.usage[:, rows]), hs.constant[rows],
-                                 tuple(None if c is None else np.ascontiguousarray(c[:, rows])
-                                       for c in hs.held_capacity)))
+            sets.append(
+                _HourSet(
+                    np.ascontiguousarray(hs.usage[:, rows]),
+                    hs.constant[rows],
+                    tuple(None if c is None else np.ascontiguousarray(c[:, rows]) for c in hs.held_capacity),
+                )
+            )
         scen = [(sc.hour_set, sc.weights[keep[sc.hour_set]] * step, sc.probability) for sc in self.scen]
         sub = _Engine(self.problem, self.structure, sets, scen, self.prob, self.risk, self.lock, None)
         sub.upper = self.upper
@@ -441,7 +454,9 @@ class _Engine:
     def feasible(self, y: FloatArray, integral: bool = True) -> bool:
         if (y < -1e-9).any() or (y > self.upper + 1e-9).any():
             return False
-        if math.isfinite(self.problem.max_upfront) and self.upfront @ y > self.problem.max_upfront * (1 + 1e-9):
+        if math.isfinite(self.problem.max_upfront) and self.upfront @ y > self.problem.max_upfront * (
+            1 + 1e-9
+        ):
             return False
         if self.lock is not None and self.lock @ y > self.risk.max_lock_in * (1 + 1e-9):
             return False
@@ -589,7 +604,7 @@ class _Engine:
         status = SolveStatus.OPTIMAL if gap_now <= gap else SolveStatus.FEASIBLE
         cvar, var = cvar_of(final.costs, self.prob, self.risk.cvar_level)
         report = SolveReport(
-            solver=f"commitment engine (Benders multi-cut; master {solver_name().split(' via')[0]} via highspy)",
+            solver=f"commitment engine (Benders multi-cut; master {_highs()} via highspy)",
             status=status,
             objective=final.objective,
             bound=min(lower, final.objective),
@@ -598,8 +613,9 @@ class _Engine:
             constraints=master.live_cuts,
             time_limit_seconds=time_limit,
             binding=self._binding(final_y),
-            message=message if status is SolveStatus.FEASIBLE and message else
-            f"converged in {iterations} iterations ({master.cuts} cuts)",
+            message=message
+            if status is SolveStatus.FEASIBLE and message
+            else f"converged in {iterations} iterations ({master.cuts} cuts)",
         )
         return _RunResult(report, final_y, final.costs, cvar, var, iterations, master.cuts, exact)
 
@@ -631,20 +647,28 @@ class _Engine:
         if math.isfinite(self.problem.max_upfront):
             used = float(self.upfront @ y)
             if used >= self.problem.max_upfront * (1 - 1e-7) - 1e-9:
-                out.append(BindingConstraint(
-                    "upfront_budget",
-                    f"The upfront budget of {self.problem.max_upfront:,.2f} is fully used; "
-                    "a larger budget would save more.",
-                ))
+                out.append(
+                    BindingConstraint(
+                        "upfront_budget",
+                        f"The upfront budget of {self.problem.max_upfront:,.2f} is fully used; "
+                        "a larger budget would save more.",
+                    )
+                )
         if self.lock is not None:
             used = float(self.lock @ y)
             if used >= self.risk.max_lock_in * (1 - 1e-7) - 1e-9:
-                out.append(BindingConstraint(
-                    "lock_in",
-                    f"The lock-in cap of {self.risk.max_lock_in:,.2f} (commitment × remaining term) is "
-                    "fully used; a larger cap would save more.",
-                ))
+                out.append(
+                    BindingConstraint(
+                        "lock_in",
+                        f"The lock-in cap of {self.risk.max_lock_in:,.2f} (commitment × remaining term) is "
+                        "fully used; a larger cap would save more.",
+                    )
+                )
         return tuple(out)
+
+
+def _highs() -> str:
+    return solver_name().split(" via")[0]
 
 
 def _default_groups(scenarios: int) -> int:

@@ -48,7 +48,7 @@ class Master:
         theta_weight: FloatArray,
         scale: float,
         side_rows: list[tuple[FloatArray, float, str]],
-        risk: tuple[float, float, FloatArray, list[np.ndarray], FloatArray] | None,
+        risk: tuple[float, float, FloatArray, list[np.ndarray], list[FloatArray]] | None,
         theta_lower: FloatArray,
     ) -> None:
         """Build the model.
@@ -63,7 +63,7 @@ class Master:
         self.n_theta = len(theta_weight)
         self.scale = scale
         self.integer = integer
-        h = highspy.Highs()
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
         h.setOptionValue("threads", 1)
         h.setOptionValue("primal_feasibility_tolerance", 1e-9)
@@ -91,9 +91,7 @@ class Master:
             xi0 = self.n_cols + 1
             n_w = len(prob)
             h.addVars(n_w, np.zeros(n_w), np.full(n_w, _INF))
-            h.changeColsCost(
-                n_w, np.arange(xi0, xi0 + n_w, dtype=np.int32), lam * prob / (1.0 - beta)
-            )
+            h.changeColsCost(n_w, np.arange(xi0, xi0 + n_w, dtype=np.int32), lam * prob / (1.0 - beta))
             for w in range(n_w):
                 idx = np.concatenate(
                     [
@@ -174,19 +172,20 @@ class Master:
         """Solve; ``bound`` is the proven lower bound (MIP dual bound or LP optimum)."""
         h = self.h
         h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else _INF)
-        import time as _t
-        _t0 = _t.perf_counter()
         h.run()
-        import os
-        if os.environ.get("ENGINE_DEBUG"):
-            print("master", h.getNumRow(), round(_t.perf_counter() - _t0, 3), h.getInfo().simplex_iteration_count, flush=True)
         status = h.getModelStatus()
         info = h.getInfo()
         ok = status == highspy.HighsModelStatus.kOptimal
         has_solution = info.primal_solution_status == 2
         if not has_solution:
-            return MasterResult(False, math.inf, -math.inf, np.zeros(self.n_y), np.zeros(self.n_theta),
-                                h.modelStatusToString(status))
+            return MasterResult(
+                False,
+                math.inf,
+                -math.inf,
+                np.zeros(self.n_y),
+                np.zeros(self.n_theta),
+                h.modelStatusToString(status),
+            )
         solution = h.getSolution()
         sol = np.asarray(solution.col_value)
         if len(self.age):
@@ -200,8 +199,14 @@ class Master:
             bound = float(info.mip_dual_bound) * self.scale
         else:
             bound = objective if ok else -math.inf
-        return MasterResult(ok, objective, bound, sol[: self.n_y], sol[self.n_y : self.n_y + self.n_theta] * self.scale,
-                            h.modelStatusToString(status))
+        return MasterResult(
+            ok,
+            objective,
+            bound,
+            sol[: self.n_y],
+            sol[self.n_y : self.n_y + self.n_theta] * self.scale,
+            h.modelStatusToString(status),
+        )
 
 
 def _is_mip(h: highspy.Highs) -> bool:

@@ -121,8 +121,9 @@ class Structure:
         """Number of instruments (held + reserved + spend)."""
         return self.held + self.reserved + self.spend
 
-    def held_capacity(self, held: tuple[HeldCommitment, ...], active: tuple[BoolArray | None, ...] | None,
-                      hours: int) -> tuple[FloatArray | None, ...]:
+    def held_capacity(
+        self, held: tuple[HeldCommitment, ...], active: tuple[BoolArray | None, ...] | None, hours: int
+    ) -> tuple[FloatArray | None, ...]:
         """Per layer, the (segments, T) capacity of held commitments (None if none)."""
         out: list[FloatArray | None] = [None] * len(self.layers)
         for h, commitment in enumerate(held):
@@ -162,8 +163,8 @@ def compile_structure(problem: CommitmentProblem) -> Structure:
             pools.setdefault(tuple(sorted(o.covered)), []).append(i)
     stages: list[tuple[bool, tuple[int, ...], list[int], list[int], list[float]]] = []
     for scope in sorted(pools, key=len):
-        cols = sorted(scope, key=lambda j: (-rate[j] / norm[j], j))
-        stages.append((True, scope, pools[scope], cols, [float(norm[j]) for j in cols]))
+        order = sorted(scope, key=lambda j: (-rate[j] / norm[j], j))
+        stages.append((True, scope, pools[scope], order, [float(norm[j]) for j in order]))
     spend_idx = [i for i, o in enumerate(offers) if isinstance(o, SpendOffer)]
     spend_idx.sort(key=lambda i: (len(offers[i].covered), i >= n_held, i))
     for i in spend_idx:
@@ -171,8 +172,10 @@ def compile_structure(problem: CommitmentProblem) -> Structure:
         assert isinstance(o, SpendOffer)
         r = np.array(o.rates, dtype=np.float64)
         cov = np.array(o.covered)
-        order = np.argsort(-(1.0 - r / rate[cov]), kind="stable")
-        stages.append((False, tuple(o.covered), [i], [int(j) for j in cov[order]], [float(x) for x in r[order]]))
+        by_discount = np.argsort(-(1.0 - r / rate[cov]), kind="stable")
+        stages.append(
+            (False, tuple(o.covered), [i], [int(j) for j in cov[by_discount]], [float(x) for x in r[by_discount]])
+        )
 
     # Layering: a stage goes one layer after the last layer holding an overlapping
     # stage (and reserved and spend stages never share a layer).

@@ -89,18 +89,18 @@ def undominated(
                 ):
                     keep_r[b] = False
                     break
-    by_scope = {}
-    for s, o in enumerate(problem.spend):
-        by_scope.setdefault(tuple(sorted(o.covered)), []).append(s)
-    for members in by_scope.values():
+    spend_scope: dict[tuple[int, ...], list[int]] = {}
+    for s, so in enumerate(problem.spend):
+        spend_scope.setdefault(tuple(sorted(so.covered)), []).append(s)
+    for members in spend_scope.values():
         for b in members:
-            ob = problem.spend[b]
+            sb = problem.spend[b]
             for a in members:
                 if a == b or not keep_s[a]:
                     continue
-                oa = problem.spend[a]
-                if _spend_dominates(oa, ob, lock[k + a], lock[k + b], budget) and (
-                    a < b or not _spend_dominates(ob, oa, lock[k + b], lock[k + a], budget)
+                sa = problem.spend[a]
+                if _spend_dominates(sa, sb, lock[k + a], lock[k + b], budget) and (
+                    a < b or not _spend_dominates(sb, sa, lock[k + b], lock[k + a], budget)
                 ):
                     keep_s[b] = False
                     break

@@ -86,7 +86,7 @@ def group_cut(
     lp.a_matrix_.start_ = np.append(starts, 2 * n_var)
     lp.a_matrix_.index_ = index
     lp.a_matrix_.value_ = value
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("primal_feasibility_tolerance", 1e-10)
@@ -99,7 +99,7 @@ def group_cut(
     duals = -np.asarray(h.getSolution().row_dual)[n_cover:]  # w ≥ 0 per (layer block)
     beta = np.zeros(len(bought))
     offset = 0
-    for li, layer in enumerate(structure.layers):
+    for layer in structure.layers:
         block = duals[offset : offset + hours * layer.segments].reshape(hours, layer.segments)
         offset += hours * layer.segments
         per_seg = np.maximum(block, 0.0).sum(axis=0)

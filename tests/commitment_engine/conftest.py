@@ -126,7 +126,9 @@ def scenario_oracle(
             entries += [(buy[i], -hours_w[w] * hourly[i]) for i in range(k + s)]
             row(entries, 0.0, np.inf)
     if math.isfinite(problem.max_upfront):
-        up = [o.upfront_per_unit for o in problem.reserved] + [o.upfront_per_commitment for o in problem.spend]
+        up = [o.upfront_per_unit for o in problem.reserved] + [
+            o.upfront_per_commitment for o in problem.spend
+        ]
         row([(buy[i], up[i]) for i in range(k + s)], -np.inf, problem.max_upfront)
     if lock_in is not None and math.isfinite(max_lock_in):
         row([(buy[i], float(lock_in[i])) for i in range(k + s)], -np.inf, max_lock_in)
@@ -144,12 +146,15 @@ def scenario_oracle(
     return float(res.fun), x, c
 
 
-def oracle_scenarios(problem: CommitmentProblem, usages: list[np.ndarray], probs: list[float]) -> list[OracleScenario]:
+def oracle_scenarios(
+    problem: CommitmentProblem, usages: list[np.ndarray], probs: list[float]
+) -> list[OracleScenario]:
     """Scenarios with unit weights and the problem's held activity (same hours)."""
     out = []
     for u, p in zip(usages, probs, strict=True):
         active = [
-            np.ones(u.shape[0]) if h.active is None else np.asarray(h.active, dtype=float) for h in problem.held
+            np.ones(u.shape[0]) if h.active is None else np.asarray(h.active, dtype=float)
+            for h in problem.held
         ]
         out.append(OracleScenario(u, np.ones(u.shape[0]), p, active))
     return out

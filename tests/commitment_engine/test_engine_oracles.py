@@ -48,21 +48,30 @@ def random_problem(seed: int, kind: str, whole: bool) -> CommitmentProblem:
         for k in range(int(rng.integers(1, 4))):
             cov = _scope(rng, classes)
             size = float(rng.choice([1.0, 2.0, 4.0]))
-            reserved.append(ReservedOffer(
-                f"ri{k}", cov, size,
-                size * float(np.mean(price[list(cov)] / norm[list(cov)])) * float(rng.uniform(0.4, 0.95)),
-                upfront_per_unit=float(rng.uniform(0, 50)), whole_units=whole and rng.random() < 0.8,
-                max_units=math.inf if rng.random() < 0.7 else float(rng.integers(0, 5)),
-            ))
+            reserved.append(
+                ReservedOffer(
+                    f"ri{k}",
+                    cov,
+                    size,
+                    size * float(np.mean(price[list(cov)] / norm[list(cov)])) * float(rng.uniform(0.4, 0.95)),
+                    upfront_per_unit=float(rng.uniform(0, 50)),
+                    whole_units=whole and rng.random() < 0.8,
+                    max_units=math.inf if rng.random() < 0.7 else float(rng.integers(0, 5)),
+                )
+            )
     if kind in ("spend", "mixed"):
         for s in range(int(rng.integers(1, 3))):
             cov = _scope(rng, classes)
-            spend.append(SpendOffer(
-                f"sp{s}", cov, tuple(float(price[j] * rng.uniform(0.4, 0.95)) for j in cov),
-                cost_per_commitment=1.0 if rng.random() < 0.5 else float(rng.uniform(0.85, 1.05)),
-                upfront_per_commitment=float(rng.uniform(0, 100)),
-                max_commitment=math.inf if rng.random() < 0.7 else float(rng.uniform(0, 4)),
-            ))
+            spend.append(
+                SpendOffer(
+                    f"sp{s}",
+                    cov,
+                    tuple(float(price[j] * rng.uniform(0.4, 0.95)) for j in cov),
+                    cost_per_commitment=1.0 if rng.random() < 0.5 else float(rng.uniform(0.85, 1.05)),
+                    upfront_per_commitment=float(rng.uniform(0, 100)),
+                    max_commitment=math.inf if rng.random() < 0.7 else float(rng.uniform(0, 4)),
+                )
+            )
     if rng.random() < 0.6:
         offer = (reserved or spend)[0]
         active = np.arange(hours) < int(rng.integers(0, hours + 1))
@@ -126,8 +135,13 @@ def _family(seed: int) -> CommitmentProblem:
     unit_price = float(rng.uniform(0.5, 1.5))
     price = np.array([unit_price, 2 * unit_price, 4 * unit_price, float(rng.uniform(0.5, 3.0))])
     usage = rng.poisson([4.0, 2.0, 1.0, 3.0], size=(hours, 4)).astype(float)
-    pool = ReservedOffer("pool", (0, 1, 2), 1.0, unit_price * float(rng.uniform(0.45, 0.7)),
-                         whole_units=bool(rng.random() < 0.5))
+    pool = ReservedOffer(
+        "pool",
+        (0, 1, 2),
+        1.0,
+        unit_price * float(rng.uniform(0.45, 0.7)),
+        whole_units=bool(rng.random() < 0.5),
+    )
     single = ReservedOffer("single", (3,), 1.0, price[3] * float(rng.uniform(0.45, 0.7)), whole_units=True)
     d_narrow = float(rng.uniform(0.25, 0.45))
     narrow = SpendOffer("instance_sp", (0, 1, 2), tuple(float(p * (1 - d_narrow)) for p in price[:3]))
@@ -162,8 +176,11 @@ def _scenario_case(seed: int) -> tuple[CommitmentProblem, list[np.ndarray], list
 def test_cvar_engine_matches_scenario_milp(seed: int, lam: float, beta: float) -> None:
     problem, usages, probs = _scenario_case(seed)
     expected, _, _ = scenario_oracle(problem, oracle_scenarios(problem, usages, probs), lam=lam, beta=beta)
-    sol = solve_scenarios(problem, [Scenario(p, usage=u) for u, p in zip(usages, probs, strict=True)],
-                          RiskSpec(cvar_weight=lam, cvar_level=beta))
+    sol = solve_scenarios(
+        problem,
+        [Scenario(p, usage=u) for u, p in zip(usages, probs, strict=True)],
+        RiskSpec(cvar_weight=lam, cvar_level=beta),
+    )
     assert sol.report.status is SolveStatus.OPTIMAL
     assert sol.report.objective == pytest.approx(expected, rel=1e-6, abs=1e-6)
     # The reported figures are those of the purchase, billed in each scenario.
@@ -195,8 +212,11 @@ def test_expected_cost_with_hour_weights_equals_stacked_scenarios(seed: int) -> 
     active = [np.ones(problem.hours) if h.active is None else h.active.astype(float) for h in problem.held]
     oracle = [OracleScenario(problem.usage, w, p, active) for w, p in zip(weights, probs, strict=True)]
     expected, _, _ = scenario_oracle(problem, oracle, lam=0.7, beta=0.6)
-    sol = solve_scenarios(problem, [Scenario(p, hour_weights=w) for w, p in zip(weights, probs, strict=True)],
-                          RiskSpec(cvar_weight=0.7, cvar_level=0.6))
+    sol = solve_scenarios(
+        problem,
+        [Scenario(p, hour_weights=w) for w, p in zip(weights, probs, strict=True)],
+        RiskSpec(cvar_weight=0.7, cvar_level=0.6),
+    )
     assert sol.report.objective == pytest.approx(expected, rel=1e-6, abs=1e-6)
 
 
@@ -205,15 +225,20 @@ def test_lock_in_cap(seed: int) -> None:
     problem, usages, probs = _scenario_case(seed)
     terms = {"pool": 26280.0, "single": 8760.0, "instance_sp": 26280.0, "compute_sp": 8760.0}
     hourly = [o.unit_cost for o in problem.reserved] + [o.cost_per_commitment for o in problem.spend]
-    lock = np.array([h * terms[o.offering_id] for h, o in zip(hourly, (*problem.reserved, *problem.spend),
-                                                               strict=True)])
+    lock = np.array(
+        [h * terms[o.offering_id] for h, o in zip(hourly, (*problem.reserved, *problem.spend), strict=True)]
+    )
     free = solve_scenarios(problem, [Scenario(p, usage=u) for u, p in zip(usages, probs, strict=True)])
     free_lock = float(lock @ np.concatenate([free.reserved_units, free.spend_commitment]))
     cap = 0.5 * free_lock
-    expected, _, _ = scenario_oracle(problem, oracle_scenarios(problem, usages, probs), lock_in=lock,
-                                     max_lock_in=cap)
-    sol = solve_scenarios(problem, [Scenario(p, usage=u) for u, p in zip(usages, probs, strict=True)],
-                          RiskSpec(max_lock_in=cap, lock_in_term_hours=terms))
+    expected, _, _ = scenario_oracle(
+        problem, oracle_scenarios(problem, usages, probs), lock_in=lock, max_lock_in=cap
+    )
+    sol = solve_scenarios(
+        problem,
+        [Scenario(p, usage=u) for u, p in zip(usages, probs, strict=True)],
+        RiskSpec(max_lock_in=cap, lock_in_term_hours=terms),
+    )
     assert sol.lock_in <= cap * (1 + 1e-7) + 1e-7
     assert sol.report.objective == pytest.approx(expected, rel=1e-6, abs=1e-6)
     if free_lock > 0:
