@@ -173,9 +173,8 @@ def compile_structure(problem: CommitmentProblem) -> Structure:
         r = np.array(o.rates, dtype=np.float64)
         cov = np.array(o.covered)
         by_discount = np.argsort(-(1.0 - r / rate[cov]), kind="stable")
-        stages.append(
-            (False, tuple(o.covered), [i], [int(j) for j in cov[by_discount]], [float(x) for x in r[by_discount]])
-        )
+        fill = [int(j) for j in cov[by_discount]]
+        stages.append((False, tuple(o.covered), [i], fill, [float(x) for x in r[by_discount]]))
 
     # Layering: a stage goes one layer after the last layer holding an overlapping
     # stage (and reserved and spend stages never share a layer).
