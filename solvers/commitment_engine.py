@@ -563,12 +563,14 @@ class _Engine:
                 phase_integer = True
                 master.prune(1)  # the MILP carries only the cuts binding at the LP optimum
                 master.set_integer(True)
+                master.set_mip_gap(0.3 * gap)
                 for cand in self._round_incumbent(best_y):
                     ev = self.evaluate(cand)
                     exact &= ev.tight
                     self._add_cuts(master, ev, None)
                     if ev.objective < best_int.objective:
                         best_int_y, best_int = cand, ev
+                master.set_start(best_int_y, best_int.group_cost, self._risk_start(best_int))
                 continue
             y_m = np.clip(res.y, 0.0, self.upper)
             if phase_integer:
@@ -583,6 +585,8 @@ class _Engine:
                 best_y, best = y_sep, ev
             if self.feasible(y_sep) and ev.objective < best_int.objective:
                 best_int_y, best_int = y_sep, ev
+                if phase_integer:
+                    master.set_start(best_int_y, best_int.group_cost, self._risk_start(best_int))
             if not added and not phase_integer:
                 ev = self.evaluate(y_m)
                 exact &= ev.tight
@@ -618,6 +622,13 @@ class _Engine:
             else f"converged in {iterations} iterations ({master.cuts} cuts)",
         )
         return _RunResult(report, final_y, final.costs, cvar, var, iterations, master.cuts, exact)
+
+    def _risk_start(self, ev: _Evaluation) -> FloatArray:
+        """(η, ξ_ω) of a purchase's scenario costs (empty without a risk term)."""
+        if self.risk.cvar_weight <= 0:
+            return np.zeros(0)
+        _, var = cvar_of(ev.costs, self.prob, self.risk.cvar_level)
+        return np.concatenate([[var], np.maximum(ev.costs - var, 0.0)])
 
     def _side_feasible(self, y: FloatArray) -> bool:
         """Within caps, budget and lock-in (integrality aside)."""

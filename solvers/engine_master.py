@@ -168,11 +168,36 @@ class Master:
         kind = highspy.HighsVarType.kInteger if on else highspy.HighsVarType.kContinuous
         self.h.changeColsIntegrality(len(idx), idx, np.array([kind] * len(idx)))
 
+    def set_start(self, y: FloatArray, theta: FloatArray, risk: FloatArray) -> None:
+        """Give the MILP a feasible starting solution (purchase, θ = its billed group
+        costs, and η, ξ of its scenario costs), so branch-and-bound starts with an
+        incumbent."""
+        values = np.concatenate([y, theta / self.scale, risk / self.scale])
+        if len(values) != self.n_cols:
+            return
+        sol = highspy.HighsSolution()
+        sol.col_value = values.tolist()
+        sol.value_valid = True
+        self.h.setSolution(sol)
+
+    def set_mip_gap(self, gap: float) -> None:
+        """Relative gap at which the MILP master stops."""
+        self.h.setOptionValue("mip_rel_gap", float(gap))
+
     def solve(self, time_limit: float | None) -> MasterResult:
         """Solve; ``bound`` is the proven lower bound (MIP dual bound or LP optimum)."""
         h = self.h
         h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else _INF)
+        import os
+        import time as _time
+
+        _t0 = _time.process_time()
         h.run()
+        if os.environ.get("ENGINE_DEBUG"):
+            print("master", h.getNumRow(), round(_time.process_time() - _t0, 3),
+                  h.getInfo().simplex_iteration_count, flush=True)
+            if h.getNumRow() > 1500 and not os.path.exists("/tmp/scr/m2.mps"):
+                h.writeModel("/tmp/scr/m2.mps")
         status = h.getModelStatus()
         info = h.getInfo()
         ok = status == highspy.HighsModelStatus.kOptimal
