@@ -26,17 +26,23 @@ from typing import Any
 from bench.commitment_instances import make_instance
 
 
-def _engine(classes: int, hours: int, seed: int, whole: bool, queue: Any) -> None:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _engine(classes: int, hours: int, seed: int, whole: bool, limit: float | None, queue: Any) -> None:
     from solvers.commitment_engine import solve_engine
 
     problem = make_instance(classes, hours, seed, whole_units=whole)
-    started = time.perf_counter()
-    sol = solve_engine(problem)
-    elapsed = time.perf_counter() - started
+    started, cpu = time.perf_counter(), _cpu()
+    sol = solve_engine(problem, time_limit=limit)
+    elapsed, cpu = time.perf_counter() - started, _cpu() - cpu
     r = sol.report
     queue.put(
         {
             "seconds": elapsed,
+            "cpu": cpu,
             "objective": r.objective,
             "bound": r.bound,
             "gap": r.relative_gap,
@@ -55,12 +61,13 @@ def _baseline(classes: int, hours: int, seed: int, whole: bool, cap: float, queu
     from solvers.commitments import solve_commitments_lp
 
     problem = make_instance(classes, hours, seed, whole_units=whole)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     sol = solve_commitments_lp(problem, time_limit=cap)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, _cpu() - cpu
     queue.put(
         {
             "seconds": elapsed,
+            "cpu": cpu,
             "objective": sol.report.objective,
             "bound": sol.report.bound,
             "status": sol.report.status.value,
@@ -89,6 +96,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="30x2160,100x8760,1000x8760")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--whole", action="store_true", help="whole reserved units")
+    parser.add_argument("--time-limit", type=float, default=0.0, help="engine time limit (s); 0 = none")
     parser.add_argument(
         "--baseline-cap",
         type=float,
@@ -105,7 +113,8 @@ def main(argv: list[str] | None = None) -> None:
     print(header)
     for size in args.sizes.split(","):
         classes, hours = (int(v) for v in size.split("x"))
-        eng = _run(_engine, classes, hours, args.seed, args.whole, timeout=3600)
+        limit = args.time_limit or None
+        eng = _run(_engine, classes, hours, args.seed, args.whole, limit, timeout=7200)
         if eng is None:
             print(f"{size:>12} engine failed")
             continue

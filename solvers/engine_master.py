@@ -171,7 +171,8 @@ class Master:
     def set_start(self, y: FloatArray, theta: FloatArray, risk: FloatArray) -> None:
         """Give the MILP a feasible starting solution (purchase, θ = its billed group
         costs, and η, ξ of its scenario costs), so branch-and-bound starts with an
-        incumbent."""
+        incumbent.
+        """
         values = np.concatenate([y, theta / self.scale, risk / self.scale])
         if len(values) != self.n_cols:
             return
@@ -188,16 +189,7 @@ class Master:
         """Solve; ``bound`` is the proven lower bound (MIP dual bound or LP optimum)."""
         h = self.h
         h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else _INF)
-        import os
-        import time as _time
-
-        _t0 = _time.process_time()
         h.run()
-        if os.environ.get("ENGINE_DEBUG"):
-            print("master", h.getNumRow(), round(_time.process_time() - _t0, 3),
-                  h.getInfo().simplex_iteration_count, flush=True)
-            if h.getNumRow() > 1500 and not os.path.exists("/tmp/scr/m2.mps"):
-                h.writeModel("/tmp/scr/m2.mps")
         status = h.getModelStatus()
         info = h.getInfo()
         ok = status == highspy.HighsModelStatus.kOptimal
