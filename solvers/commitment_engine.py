@@ -64,6 +64,7 @@ class Scenario:
     hour_weights: FloatArray | None = None
     held_active: tuple[BoolArray | None, ...] | None = None
     name: str = ""
+    offset: float = 0.0  # risk terms are on the loss: cost − offset (e.g. minus the do-nothing cost)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class RiskSpec:
 
     cvar_weight: float = 0.0
     cvar_level: float = 0.95
+    expected_weight: float = 1.0  # objective = expected_weight·E[loss] + cvar_weight·CVaR_β[loss]
     max_lock_in: float = math.inf
     lock_in_term_hours: Mapping[str, float] = field(default_factory=dict)
 
@@ -252,6 +254,10 @@ def solve_scenarios(
         raise ValueError("risk.cvar_weight must be finite and non-negative")
     if not 0.0 <= risk.cvar_level < 1.0:
         raise ValueError("risk.cvar_level must be in [0, 1)")
+    if risk.expected_weight < 0 or not math.isfinite(risk.expected_weight):
+        raise ValueError("risk.expected_weight must be finite and non-negative")
+    if risk.expected_weight + risk.cvar_weight <= 0:
+        raise ValueError("risk.expected_weight + risk.cvar_weight must be positive")
     if risk.max_lock_in < 0:
         raise ValueError("risk.max_lock_in must be non-negative")
     lock_all = _lock_in_per_unit(problem, risk)
@@ -271,8 +277,19 @@ def solve_scenarios(
     sets, scen = _scenario_hour_sets(problem, scenarios, structure)
     prob = np.array([p for _, _, p in scen], dtype=np.float64)
     prob = prob / prob.sum()
+    offsets = np.array([float(sc.offset) for sc in scenarios], dtype=np.float64)
+    if not np.isfinite(offsets).all():
+        raise ValueError("scenario offsets must be finite")
     engine = _Engine(
-        reduced, structure, sets, scen, prob, risk, lock_all[kept] if lock_all is not None else None, groups
+        reduced,
+        structure,
+        sets,
+        scen,
+        prob,
+        risk,
+        lock_all[kept] if lock_all is not None else None,
+        groups,
+        offsets,
     )
     warm = None
     if sample_step > 1 and engine.hours >= 24 * sample_step * 20:
@@ -333,8 +350,12 @@ class _Engine:
         risk: RiskSpec,
         lock: FloatArray | None,
         groups: int | None,
+        offsets: FloatArray | None = None,
     ) -> None:
         self.problem, self.structure, self.sets, self.prob, self.risk = problem, structure, sets, prob, risk
+        self.offsets = np.zeros(len(scen)) if offsets is None else offsets
+        # The master omits the constant −w_E·E[offset] of the objective.
+        self.constant = -risk.expected_weight * float(prob @ self.offsets)
         self.n_y = len(problem.reserved) + len(problem.spend)
         self.hourly_cost = np.array(
             [o.unit_cost for o in problem.reserved] + [o.cost_per_commitment for o in problem.spend]
@@ -384,7 +405,9 @@ class _Engine:
                 )
             )
         scen = [(sc.hour_set, sc.weights[keep[sc.hour_set]] * step, sc.probability) for sc in self.scen]
-        sub = _Engine(self.problem, self.structure, sets, scen, self.prob, self.risk, self.lock, None)
+        sub = _Engine(
+            self.problem, self.structure, sets, scen, self.prob, self.risk, self.lock, None, self.offsets
+        )
         sub.upper = self.upper
         return sub
 
@@ -445,10 +468,11 @@ class _Engine:
         return _Evaluation(objective, costs, alpha, beta, group_cost, tight)
 
     def objective_of(self, costs: FloatArray) -> float:
-        expected = float(self.prob @ costs)
+        loss = costs - self.offsets
+        expected = self.risk.expected_weight * float(self.prob @ loss)
         if self.risk.cvar_weight <= 0:
             return expected
-        cvar, _ = cvar_of(costs, self.prob, self.risk.cvar_level)
+        cvar, _ = cvar_of(loss, self.prob, self.risk.cvar_level)
         return expected + self.risk.cvar_weight * cvar
 
     def feasible(self, y: FloatArray, integral: bool = True) -> bool:
@@ -471,7 +495,7 @@ class _Engine:
         groups_of: list[np.ndarray] = []
         hourly_rows: list[FloatArray] = []
         for w_idx, sc in enumerate(self.scen):
-            p = self.prob[w_idx]
+            p = self.prob[w_idx] * self.risk.expected_weight
             purchase += p * sc.hours * self.hourly_cost
             ids = np.arange(sc.first_group, sc.first_group + len(sc.group_starts))
             theta_weight[ids] = p
@@ -484,7 +508,14 @@ class _Engine:
             side.append((self.lock, self.risk.max_lock_in, "lock_in"))
         risk = None
         if self.risk.cvar_weight > 0:
-            risk = (self.risk.cvar_weight, self.risk.cvar_level, self.prob, groups_of, hourly_rows)
+            risk = (
+                self.risk.cvar_weight,
+                self.risk.cvar_level,
+                self.prob,
+                groups_of,
+                hourly_rows,
+                self.offsets,
+            )
         return Master(
             purchase_cost=purchase,
             upper=self.upper,
@@ -552,7 +583,7 @@ class _Engine:
                 if not np.isfinite(res.bound):
                     status, message = SolveStatus.FEASIBLE, f"master: {res.status}"
                     break
-            lower = max(lower, res.bound)
+            lower = max(lower, res.bound + self.constant)
             target = best_int if phase_integer else best
             if target.objective - lower <= gap * max(abs(target.objective), 1e-9):
                 if phase_integer or not integer:
@@ -606,7 +637,7 @@ class _Engine:
         final_y, final = (best_int_y, best_int) if integer else (best_y, best)
         gap_now = (final.objective - lower) / max(abs(final.objective), 1e-9)
         status = SolveStatus.OPTIMAL if gap_now <= gap else SolveStatus.FEASIBLE
-        cvar, var = cvar_of(final.costs, self.prob, self.risk.cvar_level)
+        cvar, var = cvar_of(final.costs - self.offsets, self.prob, self.risk.cvar_level)
         report = SolveReport(
             solver=f"commitment engine (Benders multi-cut; master {_highs()} via highspy)",
             status=status,
@@ -627,8 +658,9 @@ class _Engine:
         """(η, ξ_ω) of a purchase's scenario costs (empty without a risk term)."""
         if self.risk.cvar_weight <= 0:
             return np.zeros(0)
-        _, var = cvar_of(ev.costs, self.prob, self.risk.cvar_level)
-        return np.concatenate([[var], np.maximum(ev.costs - var, 0.0)])
+        loss = ev.costs - self.offsets
+        _, var = cvar_of(loss, self.prob, self.risk.cvar_level)
+        return np.concatenate([[var], np.maximum(loss - var, 0.0)])
 
     def _side_feasible(self, y: FloatArray) -> bool:
         """Within caps, budget and lock-in (integrality aside)."""

@@ -48,7 +48,7 @@ class Master:
         theta_weight: FloatArray,
         scale: float,
         side_rows: list[tuple[FloatArray, float, str]],
-        risk: tuple[float, float, FloatArray, list[np.ndarray], list[FloatArray]] | None,
+        risk: tuple[float, float, FloatArray, list[np.ndarray], list[FloatArray], FloatArray] | None,
         theta_lower: FloatArray,
     ) -> None:
         """Build the model.
@@ -83,7 +83,7 @@ class Master:
             h.addRow(-_INF, float(limit), len(idx), idx, coef[idx].astype(np.float64))
         self.risk_cols = 0
         if risk is not None:
-            lam, beta, prob, groups, hourly_cost_rows = risk
+            lam, beta, prob, groups, hourly_cost_rows, offsets = risk
             # eta (free), xi_w >= 0; rows: xi_w + eta - sum_q theta_q - H_w c.y >= 0 (scaled)
             eta = self.n_cols
             h.addVar(-_INF, _INF)
@@ -107,7 +107,7 @@ class Master:
                         -hourly_cost_rows[w][np.flatnonzero(hourly_cost_rows[w])] / scale,
                     ]
                 )
-                h.addRow(0.0, _INF, len(idx), idx, coef)
+                h.addRow(-float(offsets[w]) / scale, _INF, len(idx), idx, coef)
             self.risk_cols = 1 + n_w
             self.n_cols += self.risk_cols
         self.cuts = 0  # cuts added in total

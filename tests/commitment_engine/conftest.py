@@ -6,11 +6,11 @@ variables, Rockafellar–Uryasev CVaR variables, and the upfront / lock-in rows,
 solves it with ``scipy.optimize.milp``. It shares no code with ``solvers``: it reads
 only the problem's data fields.
 
-    min  Σ_ω π_ω Cost_ω + λ (η + 1/(1−β) Σ_ω π_ω ξ_ω)
+    min  w_E Σ_ω π_ω (Cost_ω − o_ω) + λ (η + 1/(1−β) Σ_ω π_ω ξ_ω)
     Cost_ω = Σ_t w_ωt Σ_j p_j o_ωtj + H_ω (Σ_k a_k x_k + Σ_s e_s c_s),  H_ω = Σ_t w_ωt
     s.t. Σ_{i∋j} z_ωtij + o_ωtj = u_ωtj
          Σ_j n_j z_ωtkj ≤ N_k x_k (+ held capacity),  Σ_j r_sj z_ωtsj ≤ c_s (+ held)
-         ξ_ω ≥ Cost_ω − η,  ξ ≥ 0,  budget and lock-in rows,  x integer where whole.
+         ξ_ω ≥ Cost_ω − o_ω − η,  ξ ≥ 0,  budget and lock-in rows,  x integer where whole.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ def scenario_oracle(
     lock_in: np.ndarray | None = None,
     max_lock_in: float = math.inf,
     integral: bool = True,
+    expected_weight: float = 1.0,
+    offsets: list[float] | None = None,
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """(optimal objective, reserved units, spend commitment)."""
     k, s = len(problem.reserved), len(problem.spend)
@@ -49,6 +51,8 @@ def scenario_oracle(
     prob = np.array([sc.probability for sc in scenarios], dtype=float)
     prob = prob / prob.sum()
     n_w = len(scenarios)
+    off = np.zeros(n_w) if offsets is None else np.asarray(offsets, dtype=float)
+    ew = expected_weight
     cols: list[float] = []  # objective coefficients
     lo: list[float] = []
     hi: list[float] = []
@@ -67,7 +71,7 @@ def scenario_oracle(
     for i in range(k + s):
         cap = problem.reserved[i].max_units if i < k else problem.spend[i - k].max_commitment
         whole = int(integral and i < k and problem.reserved[i].whole_units)
-        buy.append(var(sum(prob[w] * hours_w[w] * hourly[i] for w in range(n_w)), 0.0, cap, whole))
+        buy.append(var(ew * sum(prob[w] * hours_w[w] * hourly[i] for w in range(n_w)), 0.0, cap, whole))
     eta = var(lam, -np.inf, np.inf) if lam > 0 else -1
     xi = [var(lam * prob[w] / (1 - beta)) for w in range(n_w)] if lam > 0 else []
     rows: list[int] = []
@@ -105,7 +109,7 @@ def scenario_oracle(
         for t in range(t_count):
             cover: dict[int, list[tuple[int, float]]] = {}
             for j in range(classes):
-                od = var(prob[w] * sc.weights[t] * price[j])
+                od = var(ew * prob[w] * sc.weights[t] * price[j])
                 cover[j] = [(od, 1.0)]
                 cost_terms.append((od, sc.weights[t] * price[j]))
             for cov, cons, b, cap in insts:
@@ -124,7 +128,7 @@ def scenario_oracle(
             # xi_w - Cost_w + eta >= 0
             entries = [(xi[w], 1.0), (eta, 1.0)] + [(c, -v) for c, v in cost_terms]
             entries += [(buy[i], -hours_w[w] * hourly[i]) for i in range(k + s)]
-            row(entries, 0.0, np.inf)
+            row(entries, -float(off[w]), np.inf)
     if math.isfinite(problem.max_upfront):
         up = [o.upfront_per_unit for o in problem.reserved] + [
             o.upfront_per_commitment for o in problem.spend
@@ -143,7 +147,7 @@ def scenario_oracle(
     assert res.status == 0, res.message
     x = res.x[buy[:k]] if k else np.zeros(0)
     c = res.x[buy[k:]] if s else np.zeros(0)
-    return float(res.fun), x, c
+    return float(res.fun) - ew * float(prob @ off), x, c
 
 
 def oracle_scenarios(

@@ -189,6 +189,28 @@ def test_cvar_engine_matches_scenario_milp(seed: int, lam: float, beta: float) -
 
 
 @pytest.mark.parametrize("seed", range(6))
+def test_weighted_objective_on_losses_matches_scenario_milp(seed: int) -> None:
+    """(1 − λ)·E[loss] + λ·CVaR[loss], loss = cost − offset (e.g. the do-nothing cost)."""
+    problem, usages, probs = _scenario_case(seed)
+    rates = problem.on_demand_rate
+    offsets = [float((u @ rates).sum()) for u in usages]  # on-demand cost of each scenario
+    lam = 0.4
+    expected, _, _ = scenario_oracle(
+        problem,
+        oracle_scenarios(problem, usages, probs),
+        lam=lam,
+        beta=0.75,
+        expected_weight=1 - lam,
+        offsets=offsets,
+    )
+    scen = [Scenario(p, usage=u, offset=o) for u, p, o in zip(usages, probs, offsets, strict=True)]
+    sol = solve_scenarios(problem, scen, RiskSpec(cvar_weight=lam, cvar_level=0.75, expected_weight=1 - lam))
+    assert sol.report.status is SolveStatus.OPTIMAL
+    assert sol.report.objective == pytest.approx(expected, rel=1e-6, abs=1e-6)
+    assert sol.report.objective <= 0.0  # never worse than buying nothing
+
+
+@pytest.mark.parametrize("seed", range(6))
 def test_cvar_edge_levels(seed: int) -> None:
     problem, usages, probs = _scenario_case(seed)
     scen = [Scenario(p, usage=u) for u, p in zip(usages, probs, strict=True)]
