@@ -106,9 +106,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()}")
     header = (
-        f"{'size':>12} {'offers':>6} {'held':>4} {'engine s':>9} {'peak MiB':>9} {'objective':>16} "
-        f"{'bound':>16} {'gap':>9} {'it':>4} {'exact':>5} | {'LP s':>8} {'LP objective':>16} "
-        f"{'ratio':>7} {'rel diff':>9}"
+        f"{'size':>12} {'offers':>6} {'held':>4} {'engine s':>9} {'cpu s':>8} {'peak MiB':>9} "
+        f"{'objective':>16} {'bound':>16} {'gap':>9} {'it':>4} {'exact':>5} | {'LP s':>8} {'LP cpu':>8} "
+        f"{'LP objective':>16} {'ratio':>7} {'cpu ratio':>9} {'rel diff':>9}"
     )
     print(header)
     for size in args.sizes.split(","):
@@ -130,17 +130,18 @@ def main(argv: list[str] | None = None) -> None:
                 timeout=args.baseline_cap * 3 + 600,
             )
         line = (
-            f"{size:>12} {eng['offers']:>6} {eng['held']:>4} {eng['seconds']:>9.2f} {eng['peak_mib']:>9.0f} "
-            f"{eng['objective']:>16.4f} {eng['bound']:>16.4f} {eng['gap']:>9.2e} {eng['iterations']:>4} "
-            f"{str(eng['exact']):>5} | "
+            f"{size:>12} {eng['offers']:>6} {eng['held']:>4} {eng['seconds']:>9.2f} {eng['cpu']:>8.2f} "
+            f"{eng['peak_mib']:>9.0f} {eng['objective']:>16.4f} {eng['bound']:>16.4f} {eng['gap']:>9.2e} "
+            f"{eng['iterations']:>4} {str(eng['exact']):>5} | "
         )
         if base is None:
             line += "(not run)"
         else:
             diff = (eng["objective"] - base["objective"]) / max(abs(base["objective"]), 1e-9)
             line += (
-                f"{base['seconds']:>8.1f} {base['objective']:>16.4f} "
-                f"{base['seconds'] / eng['seconds']:>7.1f} {diff:>9.1e} ({base['status']})"
+                f"{base['seconds']:>8.1f} {base['cpu']:>8.1f} {base['objective']:>16.4f} "
+                f"{base['seconds'] / eng['seconds']:>7.1f} {base['cpu'] / max(eng['cpu'], 1e-9):>9.1f} "
+                f"{diff:>9.1e} ({base['status']})"
             )
         print(line, flush=True)
     print(f"load average after: {os.getloadavg()}")
