@@ -156,17 +156,51 @@ def _lock_in_per_unit(problem: CommitmentProblem, risk: RiskSpec) -> FloatArray 
     return np.array(out, dtype=np.float64)
 
 
-def _useful_max(problem: CommitmentProblem, usages: list[FloatArray]) -> FloatArray:
-    """Purchases beyond these never help: capacity above the peak coverable need."""
+def _level_bound(values: FloatArray, weights: FloatArray, threshold: float) -> float:
+    """Largest level ``z`` with Σ_t w_t [values_t > z'] ≥ threshold for all z' < z (0 if none)."""
+    if threshold <= 0:
+        return float(values.max(initial=0.0))
+    order = np.argsort(-values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    hit = int(np.searchsorted(cumulative, threshold * (1 - 1e-12)))
+    return 0.0 if hit >= len(order) else float(values[order[hit]])
+
+
+def _profitable_max(
+    problem: CommitmentProblem, usages: list[FloatArray], weights: list[FloatArray]
+) -> FloatArray:
+    """Purchases beyond these cannot pay off in any scenario (exact upper bounds).
+
+    A unit of capacity at level z of a reserved offer is worth at most ρ = max_j p_j/n_j
+    per normalised unit in the hours whose pool usage exceeds z (less if a savings plan
+    would cover that usage); a currency/hour of a spend offer at level c at most
+    max_j p_j/r_j in the hours whose coverable need exceeds c. Marginal value only
+    falls with the level, so beyond the level where this upper bound drops below the
+    unit's cost, more is never bought (in each scenario, hence under any convex
+    combination and CVaR, whose subgradients weight scenarios non-negatively). Also
+    capped at the peak need (capacity above it is idle).
+    """
     out = []
+    rate, norm = problem.on_demand_rate, problem.normalization
     for o in problem.reserved:
         cols = list(o.covered)
-        peak = max(float((u[:, cols] @ problem.normalization[cols]).max(initial=0.0)) for u in usages)
-        units = peak / o.normalized_units
-        out.append(math.ceil(units - 1e-9) if o.whole_units else units)
-    for s in problem.spend:
-        cols = list(s.covered)
-        out.append(max(float((u[:, cols] @ np.array(s.rates)).max(initial=0.0)) for u in usages))
+        rho = float(np.max(rate[cols] / norm[cols]))
+        best = 0.0
+        for u, w in zip(usages, weights, strict=True):
+            need = u[:, cols] @ norm[cols]
+            threshold = float(w.sum()) * o.unit_cost / (o.normalized_units * rho)
+            best = max(best, _level_bound(need, w, threshold) / o.normalized_units)
+        out.append(math.ceil(best - 1e-9) if o.whole_units else best)
+    for sp in problem.spend:
+        cols = list(sp.covered)
+        rates = np.array(sp.rates)
+        rho = float(np.max(rate[cols] / rates))
+        best = 0.0
+        for u, w in zip(usages, weights, strict=True):
+            need = u[:, cols] @ rates
+            threshold = float(w.sum()) * sp.cost_per_commitment / rho
+            best = max(best, _level_bound(need, w, threshold))
+        out.append(best)
     return np.array(out, dtype=np.float64)
 
 
@@ -376,7 +410,12 @@ class _Engine:
             [o.max_units for o in problem.reserved] + [o.max_commitment for o in problem.spend],
             dtype=np.float64,
         )
-        useful = _useful_max(problem, [self._full_usage(s) for s in sets])
+        full = [self._full_usage(s) for s in sets]
+        useful = _profitable_max(
+            problem,
+            [full[sc.hour_set] for sc in self.scen],
+            [sc.weights for sc in self.scen],
+        )
         self.upper = np.minimum(caps, useful)
         self.integer = np.array(
             [o.whole_units for o in problem.reserved] + [False] * len(problem.spend), dtype=bool
