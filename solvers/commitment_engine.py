@@ -53,6 +53,7 @@ from solvers.result import BindingConstraint, SolveReport, SolveStatus, solver_n
 from solvers.second_stage_lp import group_cut
 
 DEFAULT_GAP = 1e-6
+TRUST_REGION_FROM = 50  # purchase variables (after dominance) from which a box trust region stabilises
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,7 @@ def solve_scenarios(
     groups: int | None = None,
     max_iterations: int = 10_000,
     sample_step: int = 8,
+    trust_region: bool | None = None,
 ) -> EngineSolution:
     """Purchase minimising E[cost] + λ·CVaR_β[cost] over ``scenarios`` (see module doc)."""
     started = time.perf_counter()
@@ -325,6 +327,7 @@ def solve_scenarios(
         groups,
         offsets,
     )
+    engine.trust = engine.n_y >= TRUST_REGION_FROM if trust_region is None else trust_region
     warm = None
     if sample_step > 1 and engine.hours >= 24 * sample_step * 20:
         budget = None if time_limit is None else 0.3 * time_limit
@@ -448,6 +451,7 @@ class _Engine:
             self.problem, self.structure, sets, scen, self.prob, self.risk, self.lock, None, self.offsets
         )
         sub.upper = self.upper
+        sub.trust = self.trust
         return sub
 
     @property
@@ -607,6 +611,9 @@ class _Engine:
         iterations = 0
         alpha_io = 0.5
         phase_integer = False
+        trust = self.trust
+        radius = 0.25 * np.maximum(self.upper, 1e-9)
+        box = (np.zeros(self.n_y), self.upper.copy())
         status = SolveStatus.OPTIMAL
         message = ""
         while True:
@@ -615,6 +622,9 @@ class _Engine:
                 status, message = SolveStatus.FEASIBLE, "time or iteration limit reached"
                 break
             iterations += 1
+            if trust and not phase_integer:
+                box = (np.maximum(0.0, best_y - radius), np.minimum(self.upper, best_y + radius))
+                master.set_box(*box)
             res = master.solve(rem)
             if master.live_cuts > 4 * (self.n_y + self.n_groups):
                 master.prune(3)
@@ -622,7 +632,9 @@ class _Engine:
                 if not np.isfinite(res.bound):
                     status, message = SolveStatus.FEASIBLE, f"master: {res.status}"
                     break
-            lower = max(lower, res.bound + self.constant)
+            certified = not (trust and not phase_integer) or _box_inactive(res.y, box, self.upper)
+            if certified:
+                lower = max(lower, res.bound + self.constant)
             target = best_int if phase_integer else best
             if target.objective - lower <= gap * max(abs(target.objective), 1e-9):
                 if phase_integer or not integer:
@@ -631,6 +643,7 @@ class _Engine:
                     best_int_y, best_int = best_y, best
                     break
                 phase_integer = True
+                master.set_box(np.zeros(self.n_y), self.upper)
                 master.prune(1)  # the MILP carries only the cuts binding at the LP optimum
                 master.set_integer(True)
                 master.set_mip_gap(0.3 * gap)
@@ -643,6 +656,48 @@ class _Engine:
                 master.set_start(best_int_y, best_int.group_cost, self._risk_start(best_int))
                 continue
             y_m = np.clip(res.y, 0.0, self.upper)
+            if trust and not phase_integer:
+                predicted = best.objective - (res.objective + self.constant)
+                if predicted <= gap * max(abs(best.objective), 1e-9):
+                    radius = np.minimum(radius * 4.0, np.maximum(self.upper, 1e-9))  # certify: widen
+                    if certified:
+                        lower = max(lower, res.bound + self.constant)
+                    continue
+                ev = self.evaluate(y_m)
+                exact &= ev.tight
+                added = self._add_cuts(master, ev, (res.y, res.theta))
+                if not added and certified:
+                    # The model is exact at its global optimum: the bound is final.
+                    if ev.objective < best.objective and self._side_feasible(y_m):
+                        best_y, best = y_m, ev
+                    if self.feasible(y_m) and ev.objective < best_int.objective:
+                        best_int_y, best_int = y_m, ev
+                    message = (
+                        "cutting planes converged; the remaining gap is billing above the free allocation"
+                    )
+                    if integer:
+                        phase_integer = True
+                        master.set_box(np.zeros(self.n_y), self.upper)
+                        master.set_integer(True)
+                        master.set_mip_gap(0.3 * gap)
+                        continue
+                    break
+                if not added:
+                    # The model is exact at the box optimum, which lies on the box: widen it.
+                    radius = np.minimum(radius * 4.0, np.maximum(self.upper, 1e-9))
+                    if ev.objective < best.objective and self._side_feasible(y_m):
+                        best_y, best = y_m, ev
+                    continue
+                actual = best.objective - ev.objective
+                if actual >= 0.1 * predicted and self._side_feasible(y_m):
+                    best_y, best = y_m, ev
+                    if actual >= 0.5 * predicted and not certified:
+                        radius = np.minimum(radius * 2.0, np.maximum(self.upper, 1e-9))
+                else:
+                    radius = radius * 0.7
+                if self.feasible(y_m) and ev.objective < best_int.objective:
+                    best_int_y, best_int = y_m, ev
+                continue
             if phase_integer:
                 y_m = np.where(self.integer, np.round(y_m), y_m)
                 y_sep = y_m
@@ -674,6 +729,8 @@ class _Engine:
                     continue
                 break
         final_y, final = (best_int_y, best_int) if integer else (best_y, best)
+        if integer:
+            final_y = np.where(self.integer, np.round(final_y), final_y)  # exact whole numbers
         gap_now = (final.objective - lower) / max(abs(final.objective), 1e-9)
         status = SolveStatus.OPTIMAL if gap_now <= gap else SolveStatus.FEASIBLE
         cvar, var = cvar_of(final.costs - self.offsets, self.prob, self.risk.cvar_level)
@@ -700,6 +757,8 @@ class _Engine:
         loss = ev.costs - self.offsets
         _, var = cvar_of(loss, self.prob, self.risk.cvar_level)
         return np.concatenate([[var], np.maximum(loss - var, 0.0)])
+
+    trust = False
 
     def _side_feasible(self, y: FloatArray) -> bool:
         """Within caps, budget and lock-in (integrality aside)."""
@@ -747,6 +806,15 @@ class _Engine:
                     )
                 )
         return tuple(out)
+
+
+def _box_inactive(y: FloatArray, box: tuple[FloatArray, FloatArray], upper: FloatArray) -> bool:
+    """Whether no trust-region bound binds (so the box optimum is the global one)."""
+    lo, hi = box
+    tol = 1e-7 * np.maximum(1.0, upper)
+    low_ok = (lo <= 0.0) | (y > lo + tol)
+    high_ok = (hi >= upper) | (y < hi - tol)
+    return bool(np.all(low_ok & high_ok))
 
 
 def _highs() -> str:

@@ -160,6 +160,12 @@ class Master:
         """Cuts currently in the model."""
         return len(self.age)
 
+    def set_box(self, lower: FloatArray, upper: FloatArray) -> None:
+        """Bounds of the purchase columns (a trust region, or the original bounds)."""
+        idx = np.arange(self.n_y, dtype=np.int32)
+        hi = np.where(np.isfinite(upper), upper, _INF)
+        self.h.changeColsBounds(self.n_y, idx, np.asarray(lower, dtype=np.float64), hi.astype(np.float64))
+
     def set_integer(self, on: bool) -> None:
         """Switch whole-unit purchases between integer and continuous."""
         idx = np.flatnonzero(self.integer).astype(np.int32)
