@@ -286,3 +286,18 @@ def test_time_limit_returns_a_feasible_purchase_with_an_honest_gap() -> None:
     assert sol.report.bound <= sol.report.objective + 1e-9
     if sol.report.status is SolveStatus.FEASIBLE:
         assert sol.report.relative_gap > 1e-6 or not math.isfinite(sol.report.bound)
+
+
+@pytest.mark.parametrize("whole", [False, True], ids=["fractional", "whole"])
+@pytest.mark.parametrize("seed", range(20))
+def test_trust_region_stabilisation_matches_independent_milp(seed: int, whole: bool) -> None:
+    """The box trust region (default from 50 purchase variables) certifies the same optimum."""
+    problem = random_problem(seed, "mixed", whole)
+    expected, _, _ = scenario_oracle(problem, _single(problem))
+    sol = solve_scenarios(problem, [Scenario()], trust_region=True)
+    assert sol.report.bound <= expected + 1e-6 * max(1.0, abs(expected))
+    assert sol.report.bound == pytest.approx(expected, rel=1e-6, abs=1e-6)
+    assert sol.report.objective >= expected - 1e-6 * max(1.0, abs(expected))
+    for units, offer in zip(sol.reserved_units, problem.reserved, strict=True):
+        if offer.whole_units:
+            assert units == round(units)
