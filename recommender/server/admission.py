@@ -1,0 +1,193 @@
+"""Admission of Recommender calls, before any decoding or solving.
+
+1. measure the request (``registry.measure``: repeated-field lengths only) and
+   reject it with RESOURCE_EXHAUSTED naming the limit when it is too large;
+2. record what the runner needs (request size, sizes, caller) in a context
+   variable (:func:`current_request`);
+3. answer from the response cache when the identical request (same method, same
+   bytes, same tenant) was already solved to proven optimality.
+
+Client-streaming requests are measured chunk by chunk (sizes add up), so a
+stream is cut off as soon as it passes a limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import hashlib
+import inspect
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+import grpc
+from google.protobuf.message import Message
+
+from recommender.server.auth import current_identity
+from recommender.server.cache import ResponseCache
+from recommender.server.context import Context, Continuation, MethodHandler
+from recommender.server.limits import Limits
+from recommender.server.registry import RpcSpec, all_plans_optimal, measure, spec_for
+
+_MEASURE_INLINE_BYTES = 1024 * 1024
+CACHE_METADATA_KEY = "x-finops-cache"
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    """What is known about the call being handled."""
+
+    method: str
+    request_bytes: int
+    sizes: Mapping[str, int]
+    principal: str | None
+    tenant: str | None
+
+
+_CURRENT: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("finops_request", default=None)
+
+
+def current_request() -> RequestInfo | None:
+    """The admitted request being handled (None outside a Recommender call)."""
+    return _CURRENT.get()
+
+
+async def _measure(request: Message) -> tuple[int, dict[str, int]]:
+    size = request.ByteSize()
+    if size <= _MEASURE_INLINE_BYTES:
+        return size, measure(request)
+    return size, await asyncio.to_thread(measure, request)
+
+
+Handler = Callable[[Any, Context], Any]
+
+
+class AdmissionInterceptor(grpc.aio.ServerInterceptor):
+    """Size limits, request info and the response cache for every Recommender RPC."""
+
+    def __init__(
+        self,
+        limits: Limits,
+        cache: ResponseCache | None = None,
+        cacheable: Callable[[Message], bool] = all_plans_optimal,
+    ) -> None:
+        self._limits = limits
+        self._cache = cache
+        self._cacheable = cacheable
+
+    def _cache_key(self, spec: RpcSpec, request: Message, tenant: str | None) -> bytes | None:
+        if self._cache is None or not self._cache.accepts(request.ByteSize()):
+            return None
+        digest = hashlib.sha256()
+        for part in (spec.full_method, tenant or ""):
+            digest.update(part.encode("utf-8") + b"\0")
+        digest.update(request.SerializeToString(deterministic=True))
+        return digest.digest()
+
+    def _unary(self, spec: RpcSpec, inner: Handler) -> Handler:
+        async def handler(request: Message, context: Context) -> Any:
+            size, sizes = await _measure(request)
+            self._limits.check(sizes, f"the {spec.name} request")
+            identity = current_identity()
+            tenant = identity.tenant if identity else None
+            token = _CURRENT.set(
+                RequestInfo(spec.name, size, sizes, identity.principal if identity else None, tenant)
+            )
+            try:
+                key = self._cache_key(spec, request, tenant)
+                if key is not None and self._cache is not None:
+                    hit = self._cache.get(key)
+                    if hit is not None:
+                        context.set_trailing_metadata(((CACHE_METADATA_KEY, "hit"),))
+                        return hit
+                response = await inner(request, context)
+                if key is not None and self._cache is not None and self._cacheable(response):
+                    self._cache.put(key, response)
+                return response
+            finally:
+                _CURRENT.reset(token)
+
+        return handler
+
+    def _client_stream(self, spec: RpcSpec, inner: Handler) -> Handler:
+        limits = self._limits
+
+        async def handler(requests: AsyncIterator[Message], context: Context) -> Any:
+            totals: Counter[str] = Counter()
+            seen = {"bytes": 0}
+
+            async def checked() -> AsyncIterator[Message]:
+                async for chunk in requests:
+                    size, sizes = await _measure(chunk)
+                    seen["bytes"] += size
+                    totals.update(sizes)
+                    limits.check(totals, f"the {spec.name} request stream")
+                    yield chunk
+
+            identity = current_identity()
+            token = _CURRENT.set(
+                RequestInfo(
+                    spec.name,
+                    1 << 62,  # unknown until the end: never "small"
+                    totals,
+                    identity.principal if identity else None,
+                    identity.tenant if identity else None,
+                )
+            )
+            try:
+                return await inner(checked(), context)
+            finally:
+                _CURRENT.reset(token)
+
+        return handler
+
+    def _server_stream(self, spec: RpcSpec, inner: Handler) -> Handler:
+        async def handler(request: Message, context: Context) -> AsyncIterator[Any]:
+            size, sizes = await _measure(request)
+            self._limits.check(sizes, f"the {spec.name} request")
+            identity = current_identity()
+            _CURRENT.set(
+                RequestInfo(
+                    spec.name,
+                    size,
+                    sizes,
+                    identity.principal if identity else None,
+                    identity.tenant if identity else None,
+                )
+            )
+            result = inner(request, context)
+            if inspect.isawaitable(result):
+                await result
+                return
+            async for item in result:
+                yield item
+
+        return handler
+
+    async def intercept_service(
+        self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
+    ) -> MethodHandler | None:
+        """Wrap the Recommender's unary-response handlers; other services pass through."""
+        handler = await continuation(handler_call_details)
+        spec = spec_for(handler_call_details.method)
+        if handler is None or spec is None:
+            return handler
+        common = {
+            "request_deserializer": handler.request_deserializer,
+            "response_serializer": handler.response_serializer,
+        }
+        if handler.unary_unary is not None:
+            return grpc.unary_unary_rpc_method_handler(
+                self._unary(spec, cast(Handler, handler.unary_unary)), **common
+            )
+        if handler.stream_unary is not None:
+            return grpc.stream_unary_rpc_method_handler(
+                self._client_stream(spec, cast(Handler, handler.stream_unary)), **common
+            )
+        if handler.unary_stream is not None:
+            return grpc.unary_stream_rpc_method_handler(
+                self._server_stream(spec, cast(Handler, handler.unary_stream)), **common
+            )
+        return handler
