@@ -190,8 +190,9 @@ class _Worker:
         if not self.exit_reason:
             self.exit_reason = reason
         self.dead = True
+        doing = "while solving" if self.ready.done() else "while starting (importing the solver stack)"
         error = SolverCrashedError(
-            f"solver process {self.pid} died while solving: {self.exit_reason}; "
+            f"solver process {self.pid} died {doing}: {self.exit_reason}; "
             "the server replaced it and keeps serving (retrying is safe)"
         )
         error.metadata["exit"] = self.exit_reason
