@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import grpc
-from google.protobuf.message import Message
+from google.protobuf.message import DecodeError, Message
 
+from recommender.errors import FieldViolation, InvalidArgumentError
 from recommender.server.auth import current_identity
 from recommender.server.cache import ResponseCache
 from recommender.server.context import Context, Continuation, MethodHandler
@@ -52,6 +53,46 @@ _CURRENT: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("f
 def current_request() -> RequestInfo | None:
     """The admitted request being handled (None outside a Recommender call)."""
     return _CURRENT.get()
+
+
+class MalformedRequestError(InvalidArgumentError):
+    """The request bytes are not a valid protobuf encoding of the request type."""
+
+    reason = "MALFORMED_PROTOBUF"
+
+
+@dataclass(frozen=True)
+class Undecodable:
+    """Placeholder for a request whose bytes did not parse (answered INVALID_ARGUMENT, not UNKNOWN)."""
+
+    type_name: str
+    error: str
+    size: int
+
+    def problem(self) -> MalformedRequestError:
+        """The error to answer with."""
+        text = f"not a valid protobuf encoding of {self.type_name} ({self.size} bytes): {self.error}"
+        return MalformedRequestError([FieldViolation("request", text)])
+
+
+def tolerant_deserializer(request_type: type[Message]) -> Callable[[bytes], Message | Undecodable]:
+    """Parse request bytes; a corrupt encoding becomes :class:`Undecodable` instead of an exception."""
+
+    def deserialize(data: bytes) -> Message | Undecodable:
+        try:
+            return request_type.FromString(data)
+        except DecodeError as error:
+            return Undecodable(
+                request_type.DESCRIPTOR.full_name, str(error).split(":")[-1].strip(), len(data)
+            )
+
+    return deserialize
+
+
+def _parsed(request: Message | Undecodable) -> Message:
+    if isinstance(request, Undecodable):
+        raise request.problem()
+    return request
 
 
 async def _measure(request: Message) -> tuple[int, dict[str, int]]:
@@ -87,7 +128,8 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
         return digest.digest()
 
     def _unary(self, spec: RpcSpec, inner: Handler) -> Handler:
-        async def handler(request: Message, context: Context) -> Any:
+        async def handler(raw: Message | Undecodable, context: Context) -> Any:
+            request = _parsed(raw)
             size, sizes = await _measure(request)
             self._limits.check(sizes, f"the {spec.name} request")
             identity = current_identity()
@@ -119,7 +161,8 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
             seen = {"bytes": 0}
 
             async def checked() -> AsyncIterator[Message]:
-                async for chunk in requests:
+                async for raw in requests:
+                    chunk = _parsed(raw)
                     size, sizes = await _measure(chunk)
                     seen["bytes"] += size
                     totals.update(sizes)
@@ -144,7 +187,8 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
         return handler
 
     def _server_stream(self, spec: RpcSpec, inner: Handler) -> Handler:
-        async def handler(request: Message, context: Context) -> AsyncIterator[Any]:
+        async def handler(raw: Message | Undecodable, context: Context) -> AsyncIterator[Any]:
+            request = _parsed(raw)
             size, sizes = await _measure(request)
             self._limits.check(sizes, f"the {spec.name} request")
             identity = current_identity()
@@ -174,8 +218,8 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
         spec = spec_for(handler_call_details.method)
         if handler is None or spec is None:
             return handler
-        common = {
-            "request_deserializer": handler.request_deserializer,
+        common: dict[str, Any] = {
+            "request_deserializer": tolerant_deserializer(spec.request_type),
             "response_serializer": handler.response_serializer,
         }
         if handler.unary_unary is not None:

@@ -53,6 +53,7 @@ from recommender.api.v1 import consolidation_pb2 as vpb
 from recommender.api.v1 import recommend_pb2 as apb
 from recommender.api.v1 import rightsizing_pb2 as rpb
 from recommender.api.v1 import routing_pb2 as wpb
+from recommender.server.admission import Undecodable, tolerant_deserializer
 from recommender.server.limits import Limits
 from recommender.server.registry import RPCS, RpcSpec, measure
 from recommender.server.servicer import RecommenderServicer
@@ -459,6 +460,10 @@ def judge(spec: RpcSpec, outcome: Outcome, *, unimplemented: bool) -> str | None
     if code == "INVALID_ARGUMENT":
         if not outcome.violations:
             return "INVALID_ARGUMENT without field violations"
+        if outcome.reason == "MALFORMED_PROTOBUF":  # undecodable bytes: the request as a whole
+            return (
+                None if [f for f, _ in outcome.violations] == ["request"] else "malformed without 'request'"
+            )
         bad = [f for f, _ in outcome.violations if not resolves(spec.request_type.DESCRIPTOR, f)]
         return f"violations name fields not in {spec.request_type.__name__}: {bad}" if bad else None
     if code == "FAILED_PRECONDITION":
@@ -525,6 +530,13 @@ class InProcessTarget:
         """Run one request."""
         return self._loop.run_until_complete(self._call(spec, request))
 
+    def call_bytes(self, spec: RpcSpec, data: bytes) -> Outcome:
+        """Run raw request bytes through the server's own (tolerant) deserializer first."""
+        parsed = tolerant_deserializer(spec.request_type)(data)
+        if isinstance(parsed, Undecodable):
+            return outcome_from_status(to_status(parsed.problem()))
+        return self(spec, parsed)
+
 
 class GrpcTarget:
     """A real server over a channel."""
@@ -543,10 +555,20 @@ class GrpcTarget:
             )
         return self._stubs[spec.full_method]
 
+    def raw(self, spec: RpcSpec, data: bytes) -> Outcome:
+        """Send raw bytes as the request (any encoding, valid or not)."""
+        call = self._channel.unary_unary(
+            spec.full_method, response_deserializer=spec.response_type.FromString
+        )
+        return self._outcome(lambda: call(data, timeout=self._timeout))
+
     def __call__(self, spec: RpcSpec, request: Message) -> Outcome:
         """Call the RPC; decode the rich status of a failure."""
+        return self._outcome(lambda: self._stub(spec)(request, timeout=self._timeout))
+
+    def _outcome(self, call: Callable[[], Message]) -> Outcome:
         try:
-            return Outcome("OK", response=self._stub(spec)(request, timeout=self._timeout))
+            return Outcome("OK", response=call())
         except grpc.RpcError as error:
             status = rpc_status.from_call(error) if isinstance(error, grpc.Call) else None
             if status is None:

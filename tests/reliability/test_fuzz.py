@@ -100,3 +100,17 @@ def test_fuzz_over_real_grpc(channel: grpc.Channel) -> None:
         )
         assert report.cases == examples
         assert not report.failures, report.failures[:3]
+
+
+@pytest.mark.parametrize(
+    "data", [b"\xff\xff\xff", b"\x0a\x05ab", b"\x12\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01"]
+)
+def test_corrupt_wire_bytes_are_invalid_argument_not_unknown(channel: grpc.Channel, data: bytes) -> None:
+    grpc_target = fuzzlib.GrpcTarget(channel, timeout=10)
+    for spec in fuzzlib.unary_rpcs():
+        outcome = grpc_target.raw(spec, data)
+        assert (outcome.code, outcome.reason) == ("INVALID_ARGUMENT", "MALFORMED_PROTOBUF"), outcome
+        assert (
+            outcome.violations[0][0] == "request"
+            and spec.request_type.DESCRIPTOR.full_name in outcome.violations[0][1]
+        )

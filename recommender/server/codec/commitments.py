@@ -212,7 +212,9 @@ def decode_plan_commitments(req: cpb.PlanCommitmentsRequest) -> CommitmentReques
                 "commitment_id": e.commitment_id,
                 "terms": decode_offering(e.terms, f"existing_commitments[{i}].terms", errors),
                 "quantity": e.quantity,
-                "start_time": timestamp_to_datetime(e.start_time, f"existing_commitments[{i}].start_time", errors)
+                "start_time": timestamp_to_datetime(
+                    e.start_time, f"existing_commitments[{i}].start_time", errors
+                )
                 if e.HasField("start_time")
                 else None,
                 "end_time": timestamp_to_datetime(e.end_time, f"existing_commitments[{i}].end_time", errors)
