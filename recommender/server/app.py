@@ -100,6 +100,7 @@ async def create_server(settings: Settings, telemetry: Telemetry | None = None) 
         spares=settings.spare_workers,
         max_queued=settings.max_queued_solves,
         memory_mb=settings.worker_memory_mb,
+        nice=settings.worker_nice,
     )
     await pool.warm_up()
     cache = ResponseCache(settings.response_cache_mb * MIB) if settings.response_cache_mb > 0 else None

@@ -7,7 +7,9 @@ worker is killed (SIGKILL) and replaced, so the CPU is freed at once instead of
 when the solver's own time limit ends. A worker that dies while solving (killed,
 out of memory) fails only its own call, with the exit reason, and is replaced.
 
-Replacement is instant while a warm *spare* process is ready (it has already
+Workers run at a lower CPU priority (``nice``, default +5) than the server
+process, so health checks and small calls are answered promptly while large
+models solve. Replacement is instant while a warm *spare* process is ready (it has already
 imported the solver stack); a new spare is then started in the background.
 
 Admission is bounded: when every worker is busy, up to ``max_queued`` solves wait
@@ -82,10 +84,15 @@ def _die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def _worker_main(tasks: Connection, results: Connection, warm: tuple[str, ...], memory_mb: int) -> None:
+def _worker_main(
+    tasks: Connection, results: Connection, warm: tuple[str, ...], memory_mb: int, nice: int
+) -> None:
     """Worker loop: receive ``(task_id, fn, args)``, send ``(task_id, ok, value)``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server handles Ctrl-C and drains
     _die_with_parent()
+    if nice > 0:
+        with contextlib.suppress(OSError):
+            os.nice(nice)  # solving yields the CPU to the server's event loop (health checks, I/O)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # native solver banners (HiGHS) must not reach the server's stdout
     os.close(devnull)
@@ -138,12 +145,14 @@ def _exit_reason(exitcode: int | None) -> str:
 class _Worker:
     """One worker process, its pipes and the thread that reads its results."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, warm: tuple[str, ...], memory_mb: int) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, warm: tuple[str, ...], memory_mb: int, nice: int
+    ) -> None:
         self.loop = loop
         task_read, self.tasks = _SPAWN.Pipe(duplex=False)
         self.results, result_write = _SPAWN.Pipe(duplex=False)
         self.process = _SPAWN.Process(
-            target=_worker_main, args=(task_read, result_write, warm, memory_mb), daemon=True
+            target=_worker_main, args=(task_read, result_write, warm, memory_mb, nice), daemon=True
         )
         self.process.start()
         task_read.close()  # the child owns these ends now; closing ours makes EOF visible
@@ -264,12 +273,14 @@ class SolverPool:
         spares: int = 1,
         max_queued: int = 16,
         memory_mb: int = 0,
+        nice: int = 5,
         warm_modules: Iterable[str] | None = None,
     ) -> None:
         self._workers = max(1, workers)
         self._spare_target = max(0, spares)
         self._max_queued = max(0, max_queued)
         self._memory_mb = memory_mb
+        self._nice = nice
         self._warm = tuple(warm_modules) if warm_modules is not None else default_warm_modules()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._active: list[_Worker] = []
@@ -292,7 +303,7 @@ class SolverPool:
 
     def _spawn(self) -> _Worker:
         assert self._loop is not None
-        worker = _Worker(self._loop, self._warm, self._memory_mb)
+        worker = _Worker(self._loop, self._warm, self._memory_mb, self._nice)
         worker.on_exit = self._on_exit
         return worker
 

@@ -41,8 +41,9 @@ class Settings(BaseModel):
     workers: Annotated[int, Field(ge=1, le=256)] = max(1, os.cpu_count() or 1)
     spare_workers: Annotated[int, Field(ge=0, le=16)] = 1
     max_queued_solves: Annotated[int, Field(ge=0, le=100_000)] = 16
-    small_request_bytes: Annotated[int, Field(ge=0)] = 64 * 1024
+    small_request_bytes: Annotated[int, Field(ge=0)] = 16 * 1024
     worker_memory_mb: Annotated[int, Field(ge=0)] = 0
+    worker_nice: Annotated[int, Field(ge=0, le=19)] = 5
     default_solve_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
     max_solve_seconds: Annotated[float, Field(gt=0, le=3600)] = 120.0
     deadline_margin_seconds: Annotated[float, Field(ge=0, le=60)] = 0.25
