@@ -134,9 +134,23 @@ def _atheris_child(runs: int, stats_path: str, corpus: str) -> None:
     atheris.Fuzz()
 
 
-def _write_corpus(directory: Path) -> int:
+def _mutants(seeds: list[Any], count: int = 20) -> list[bytes]:
     from hypothesis import HealthCheck, given, settings
 
+    from tests.reliability import fuzzlib
+
+    found: list[bytes] = []
+
+    @settings(max_examples=count, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(fuzzlib.mutated(seeds))
+    def collect(request: Any) -> None:
+        found.append(request.SerializeToString())
+
+    collect()
+    return found
+
+
+def _write_corpus(directory: Path) -> int:
     from tests.reliability import fuzzlib
 
     count = 0
@@ -148,14 +162,7 @@ def _write_corpus(directory: Path) -> int:
             count += 1
         if not seeds:
             continue
-        found: list[bytes] = []
-
-        @settings(max_examples=20, database=None, deadline=None, suppress_health_check=list(HealthCheck))
-        @given(fuzzlib.mutated(seeds))
-        def collect(request: Any, sink: list[bytes] = found) -> None:
-            sink.append(request.SerializeToString())
-
-        collect()
+        found = _mutants(seeds)
         for data in found:
             (directory / f"{spec.name}-mutant-{count}").write_bytes(bytes([index]) + data)
             count += 1
@@ -224,7 +231,7 @@ def main() -> int:
     args = parser.parse_args()
     print(f"load: {os.getloadavg()} on {os.cpu_count()} CPUs")
     started = time.perf_counter()
-    failures = hypothesis_in_process(args.cases, args.cases_unimplemented, args.seed)
+    failures = hypothesis_in_process(args.cases, args.cases_unimplemented, args.seed) if args.cases else 0
     failures += hypothesis_grpc(args.grpc_cases, args.seed, args.workers) if args.grpc_cases else 0
     failures += atheris_campaign(args.atheris_runs) if args.atheris_runs else 0
     print(f"\ntotal {time.perf_counter() - started:.0f} s, failures {failures}, peak RSS {_rss_mb():.0f} MiB")
