@@ -45,6 +45,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         spare_workers=args.spare_workers,
+        small_lane_workers=args.small_lane_workers,
         max_queued_solves=args.max_queued_solves,
         worker_memory_mb=args.worker_memory_mb,
         max_message_mb=args.max_message_mb,
@@ -191,6 +192,9 @@ def _parser() -> argparse.ArgumentParser:
         "--default-solve-seconds", type=float, default=None, help="limit without a deadline (30)"
     )
     serve.add_argument("--spare-workers", type=int, default=None, help="warm standby processes (default 1)")
+    serve.add_argument(
+        "--small-lane-workers", type=int, default=None, help="extra processes only for small requests (1)"
+    )
     serve.add_argument(
         "--max-queued-solves", type=int, default=None, help="solves that may wait for a worker (default 16)"
     )

@@ -101,6 +101,7 @@ async def create_server(settings: Settings, telemetry: Telemetry | None = None) 
         max_queued=settings.max_queued_solves,
         memory_mb=settings.worker_memory_mb,
         nice=settings.worker_nice,
+        small_lane=settings.small_lane_workers,
     )
     await pool.warm_up()
     cache = ResponseCache(settings.response_cache_mb * MIB) if settings.response_cache_mb > 0 else None
@@ -150,7 +151,8 @@ def _describe(settings: Settings, running: RunningServer) -> str:
             parts.append(f"tenancy via '{policy.tenant_header}'")
         auth = ", ".join(parts) + f"; exempt: {', '.join(policy.exempt) or 'none'}"
     return (
-        f"{settings.workers} solver workers (+{settings.spare_workers} spare), "
+        f"{settings.workers} solver workers (+{settings.small_lane_workers} for small requests, "
+        f"+{settings.spare_workers} spare), "
         f"queue {settings.max_queued_solves}, TLS {'on' if settings.tls else 'off'}, auth {auth}"
     )
 

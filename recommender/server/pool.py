@@ -7,7 +7,8 @@ worker is killed (SIGKILL) and replaced, so the CPU is freed at once instead of
 when the solver's own time limit ends. A worker that dies while solving (killed,
 out of memory) fails only its own call, with the exit reason, and is replaced.
 
-Workers run at a lower CPU priority (``nice``, default +5) than the server
+Optional *small-lane* workers take only small requests, so a small call never
+waits behind large solves. Workers run at a lower CPU priority (``nice``, default +5) than the server
 process, so health checks and small calls are answered promptly while large
 models solve. Replacement is instant while a warm *spare* process is ready (it has already
 imported the solver stack); a new spare is then started in the background.
@@ -162,6 +163,7 @@ class _Worker:
         self.current: asyncio.Future[Any] | None = None
         self.task_id: int | None = None
         self.dead = False
+        self.lane = "any"  # "small": reserved for small requests
         self.exit_reason = ""
         self.on_exit: Callable[[_Worker], None] = lambda w: None
         self._reader = threading.Thread(target=self._read, name=f"solver-worker-{self.pid}", daemon=True)
@@ -242,6 +244,7 @@ class PoolStats:
     """Counters and gauges of the pool (for tests, logs and the load harness)."""
 
     workers: int
+    small_lane: int
     idle: int
     busy: int
     starting: int
@@ -274,9 +277,11 @@ class SolverPool:
         max_queued: int = 16,
         memory_mb: int = 0,
         nice: int = 5,
+        small_lane: int = 0,
         warm_modules: Iterable[str] | None = None,
     ) -> None:
         self._workers = max(1, workers)
+        self._small_lane = max(0, small_lane)
         self._spare_target = max(0, spares)
         self._max_queued = max(0, max_queued)
         self._memory_mb = memory_mb
@@ -301,9 +306,10 @@ class SolverPool:
 
     # -- lifecycle --
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self, lane: str = "any") -> _Worker:
         assert self._loop is not None
         worker = _Worker(self._loop, self._warm, self._memory_mb, self._nice)
+        worker.lane = lane
         worker.on_exit = self._on_exit
         return worker
 
@@ -311,6 +317,7 @@ class SolverPool:
         """Start every worker and spare and wait until each has imported the solver stack."""
         self._loop = asyncio.get_running_loop()
         self._active = [self._spawn() for _ in range(self._workers)]
+        self._active += [self._spawn("small") for _ in range(self._small_lane)]
         self._spares = [self._spawn() for _ in range(self._spare_target)]
         await asyncio.gather(*(w.ready for w in self._active + self._spares))
         self._idle.extend(self._active)
@@ -335,6 +342,7 @@ class SolverPool:
         busy = [w for w in self._active if w.current is not None and not w.current.done()]
         return PoolStats(
             workers=self._workers,
+            small_lane=self._small_lane,
             idle=len(self._idle),
             busy=len(busy),
             starting=sum(1 for w in self._active if not w.ready.done()),
@@ -360,22 +368,23 @@ class SolverPool:
         self._counters["crashed"] += 1
         _LOG.error("solver process %d died: %s; replacing it", worker.pid, worker.exit_reason)
         if worker.ready.done() and worker.ready.exception() is not None and self._loop is not None:
-            self._loop.call_later(1.0, self._replace)  # it died while starting: do not spin
+            self._loop.call_later(1.0, self._replace, worker.lane)  # it died while starting: do not spin
         else:
-            self._replace()
+            self._replace(worker.lane)
 
-    def _replace(self) -> None:
+    def _replace(self, lane: str) -> None:
         if self._closed:
             return
         self._counters["replaced"] += 1
         ready = [s for s in self._spares if s.ready.done() and not s.dead]
         if ready:
             spare = ready[0]
+            spare.lane = lane
             self._spares.remove(spare)
             self._active.append(spare)
             self._release(spare)
         else:
-            fresh = self._spawn()
+            fresh = self._spawn(lane)
             self._active.append(fresh)
             fresh.ready.add_done_callback(functools.partial(self._fresh_ready, fresh))
         self._start_spare()
@@ -395,7 +404,7 @@ class SolverPool:
         worker.kill(why)
         if worker in self._active:
             self._active.remove(worker)
-            self._replace()
+            self._replace(worker.lane)
 
     # -- admission --
 
@@ -404,9 +413,10 @@ class SolverPool:
         worker.task_id = None
         if worker.dead or worker not in self._active:
             return
-        while self._waiters:
-            waiter = self._waiters.pop(0)
-            if not waiter.future.done():
+        self._waiters = [w for w in self._waiters if not w.future.done()]
+        for waiter in self._waiters:  # in priority order: small first, then by arrival
+            if worker.lane == "any" or waiter.priority == 0:
+                self._waiters.remove(waiter)
                 waiter.future.set_result(worker)
                 return
         self._idle.append(worker)
@@ -414,10 +424,12 @@ class SolverPool:
     async def _acquire(self, timeout: float | None, small: bool) -> _Worker:
         if self._closed:
             raise SolverCrashedError("the server is shutting down")
-        while self._idle:
-            worker = self._idle.popleft()
-            if not worker.dead:
-                return worker
+        for lane in ("small", "any") if small else ("any",):
+            for worker in list(self._idle):
+                if worker.lane == lane:
+                    self._idle.remove(worker)
+                    if not worker.dead:
+                        return worker
         queued = sum(1 for w in self._waiters if not w.future.done())
         if queued >= self._max_queued:
             self._counters["rejected"] += 1

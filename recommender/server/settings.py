@@ -40,6 +40,7 @@ class Settings(BaseModel):
     # solving
     workers: Annotated[int, Field(ge=1, le=256)] = max(1, os.cpu_count() or 1)
     spare_workers: Annotated[int, Field(ge=0, le=16)] = 1
+    small_lane_workers: Annotated[int, Field(ge=0, le=64)] = 1
     max_queued_solves: Annotated[int, Field(ge=0, le=100_000)] = 16
     small_request_bytes: Annotated[int, Field(ge=0)] = 16 * 1024
     worker_memory_mb: Annotated[int, Field(ge=0)] = 0

@@ -74,7 +74,7 @@ class ServerThread:
 @contextmanager
 def server_thread(**settings: Any) -> Iterator[ServerThread]:
     """A started in-process server with the given settings (port 0, loopback)."""
-    values: dict[str, Any] = {"port": 0, "workers": 1, "grace_seconds": 1.0}
+    values: dict[str, Any] = {"port": 0, "workers": 1, "small_lane_workers": 0, "grace_seconds": 1.0}
     values.update(settings)
     server = ServerThread(Settings(**values))
     try:

@@ -271,3 +271,28 @@ def test_runner_maps_the_server_cap_to_a_named_limit_and_the_deadline_to_a_timeo
         assert remaining is not None and remaining - 0.3 < limit < remaining + 0.1
 
     pool_run(scenario)
+
+
+def test_small_lane_serves_small_requests_while_large_ones_occupy_every_worker() -> None:
+    async def main() -> None:
+        pool = SolverPool(1, spares=0, small_lane=1, warm_modules=("tests.reliability.workfns",))
+        await pool.warm_up()
+        try:
+            large = asyncio.create_task(pool.run(workfns.sleep_past_limit, None, 60.0, timeout=30))
+            while not pool.stats().busy:
+                await asyncio.sleep(0.01)
+
+            async def solve(small: bool, wait: float = 2.0) -> str:
+                async with pool.lease(wait_timeout=wait, small=small) as lease:
+                    return str((await lease.run(workfns.echo, "done", 1.0, timeout=5))[0])
+
+            assert await solve(small=True) == "done"  # the lane answers at once
+            with pytest.raises(SolveTimeoutError):
+                await solve(small=False)  # a large request may not take the lane
+            large.cancel()
+            await asyncio.gather(large, return_exceptions=True)
+            assert await solve(small=False, wait=60) == "done"  # on the replacement worker
+        finally:
+            pool.shutdown()
+
+    asyncio.run(main())
