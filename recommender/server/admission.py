@@ -1,7 +1,8 @@
 """Admission of Recommender calls, before any decoding or solving.
 
 1. measure the request (``registry.measure``: repeated-field lengths only) and
-   reject it with RESOURCE_EXHAUSTED naming the limit when it is too large;
+   reject it with RESOURCE_EXHAUSTED naming the limit when it is too large, and
+   reject finite numbers beyond ``max_abs_number`` (INVALID_ARGUMENT, field named);
 2. record what the runner needs (request size, sizes, caller) in a context
    variable (:func:`current_request`);
 3. answer from the response cache when the identical request (same method, same
@@ -17,12 +18,15 @@ import asyncio
 import contextvars
 import hashlib
 import inspect
+import math
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
 import grpc
+import numpy as np
+from google.protobuf import descriptor
 from google.protobuf.message import DecodeError, Message
 
 from recommender.errors import FieldViolation, InvalidArgumentError
@@ -95,11 +99,74 @@ def _parsed(request: Message | Undecodable) -> Message:
     return request
 
 
-async def _measure(request: Message) -> tuple[int, dict[str, int]]:
-    size = request.ByteSize()
-    if size <= _MEASURE_INLINE_BYTES:
-        return size, measure(request)
-    return size, await asyncio.to_thread(measure, request)
+def out_of_range_numbers(msg: Message, bound: float, path: str = "", found: int = 0) -> list[FieldViolation]:
+    """Finite doubles with ``|x| > bound`` anywhere in ``msg`` (NaN/Inf are the codecs' to report).
+
+    Numbers beyond about a quadrillion are not meaningful for costs, rates or
+    usage, and make money arithmetic overflow; every lever is protected at once.
+    At most 20 violations are listed.
+    """
+    out: list[FieldViolation] = []
+    for fd, value in msg.ListFields():
+        if len(out) + found >= 20:
+            break
+        where = f"{path}.{fd.name}" if path else fd.name
+        entry = fd.message_type
+        if entry is not None and entry.GetOptions().map_entry:
+            value_fd = entry.fields_by_name["value"]
+            for key, item in value.items():
+                if value_fd.message_type is not None:
+                    out += out_of_range_numbers(item, bound, f"{where}[{key!r}]", found + len(out))
+                elif value_fd.type in _FLOATS and _too_big(item, bound):
+                    out.append(_violation(f"{where}[{key!r}]", item, bound))
+        elif entry is not None:
+            items = list(value) if fd.is_repeated else [value]
+            for i, item in enumerate(items):
+                sub = f"{where}[{i}]" if fd.is_repeated else where
+                out += out_of_range_numbers(item, bound, sub, found + len(out))
+        elif fd.type in _FLOATS:
+            if fd.is_repeated:
+                arr = np.asarray(value, dtype=np.float64)
+                for i in np.flatnonzero(np.isfinite(arr) & (np.abs(arr) > bound))[:3]:
+                    out.append(_violation(f"{where}[{i}]", float(arr[i]), bound))
+            elif _too_big(value, bound):
+                out.append(_violation(where, value, bound))
+    return out
+
+
+_FLOATS = (descriptor.FieldDescriptor.TYPE_DOUBLE, descriptor.FieldDescriptor.TYPE_FLOAT)
+
+
+def _too_big(value: float, bound: float) -> bool:
+    return math.isfinite(value) and abs(value) > bound
+
+
+def _violation(path: str, value: float, bound: float) -> FieldViolation:
+    return FieldViolation(path, f"must be between -{bound:g} and {bound:g}, got {value:g}")
+
+
+@dataclass(frozen=True)
+class Admission:
+    """The checks every request passes before decoding: size limits and number magnitudes."""
+
+    limits: Limits
+    max_abs_number: float = 1e15
+
+    def check(self, spec_name: str, request: Message) -> tuple[int, dict[str, int]]:
+        """``(bytes, sizes)`` of an admitted request; RESOURCE_EXHAUSTED / INVALID_ARGUMENT otherwise."""
+        size, sizes = request.ByteSize(), measure(request)
+        self.limits.check(sizes, f"the {spec_name} request")
+        if self.max_abs_number > 0:
+            violations = out_of_range_numbers(request, self.max_abs_number)
+            if violations:
+                raise InvalidArgumentError(violations)
+        return size, sizes
+
+    async def check_async(self, spec_name: str, request: Message) -> tuple[int, dict[str, int]]:
+        """:meth:`check`, off the event loop for big requests."""
+        if request.ByteSize() <= _MEASURE_INLINE_BYTES:
+            return self.check(spec_name, request)
+        return await asyncio.to_thread(self.check, spec_name, request)
 
 
 Handler = Callable[[Any, Context], Any]
@@ -113,7 +180,9 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
         limits: Limits,
         cache: ResponseCache | None = None,
         cacheable: Callable[[Message], bool] = all_plans_optimal,
+        max_abs_number: float = 1e15,
     ) -> None:
+        self._admission = Admission(limits, max_abs_number)
         self._limits = limits
         self._cache = cache
         self._cacheable = cacheable
@@ -130,8 +199,7 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
     def _unary(self, spec: RpcSpec, inner: Handler) -> Handler:
         async def handler(raw: Message | Undecodable, context: Context) -> Any:
             request = _parsed(raw)
-            size, sizes = await _measure(request)
-            self._limits.check(sizes, f"the {spec.name} request")
+            size, sizes = await self._admission.check_async(spec.name, request)
             identity = current_identity()
             tenant = identity.tenant if identity else None
             token = _CURRENT.set(
@@ -154,7 +222,7 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
         return handler
 
     def _client_stream(self, spec: RpcSpec, inner: Handler) -> Handler:
-        limits = self._limits
+        limits, admission = self._limits, self._admission
 
         async def handler(requests: AsyncIterator[Message], context: Context) -> Any:
             totals: Counter[str] = Counter()
@@ -163,7 +231,7 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
             async def checked() -> AsyncIterator[Message]:
                 async for raw in requests:
                     chunk = _parsed(raw)
-                    size, sizes = await _measure(chunk)
+                    size, sizes = await admission.check_async(spec.name, chunk)
                     seen["bytes"] += size
                     totals.update(sizes)
                     limits.check(totals, f"the {spec.name} request stream")
@@ -189,8 +257,7 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
     def _server_stream(self, spec: RpcSpec, inner: Handler) -> Handler:
         async def handler(raw: Message | Undecodable, context: Context) -> AsyncIterator[Any]:
             request = _parsed(raw)
-            size, sizes = await _measure(request)
-            self._limits.check(sizes, f"the {spec.name} request")
+            size, sizes = await self._admission.check_async(spec.name, request)
             identity = current_identity()
             _CURRENT.set(
                 RequestInfo(

@@ -108,7 +108,8 @@ async def create_server(settings: Settings, telemetry: Telemetry | None = None) 
     interceptors: list[grpc.aio.ServerInterceptor] = [TelemetryInterceptor()]
     if policy.enabled:
         interceptors.append(AuthInterceptor(policy))
-    interceptors += [ErrorMappingInterceptor(), AdmissionInterceptor(settings.limit_values(), cache)]
+    admission = AdmissionInterceptor(settings.limit_values(), cache, max_abs_number=settings.max_abs_number)
+    interceptors += [ErrorMappingInterceptor(), admission]
     extra: dict[str, Any] = {}
     if settings.max_concurrent_rpcs > 0:
         extra["maximum_concurrent_rpcs"] = settings.max_concurrent_rpcs

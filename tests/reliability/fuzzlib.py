@@ -27,7 +27,7 @@ to the contract is fuzzed as soon as it exists. Two generators:
 
 Anything else (INTERNAL, UNKNOWN, UNAVAILABLE, an exception escaping, a hang) is a
 failure. The in-process target runs exactly what the server runs before solving
-(measure + limits, then the servicer method up to the solve); the gRPC target
+(admission: size limits and number magnitudes, then the servicer method up to the solve); the gRPC target
 calls a real server.
 """
 
@@ -53,9 +53,9 @@ from recommender.api.v1 import consolidation_pb2 as vpb
 from recommender.api.v1 import recommend_pb2 as apb
 from recommender.api.v1 import rightsizing_pb2 as rpb
 from recommender.api.v1 import routing_pb2 as wpb
-from recommender.server.admission import Undecodable, tolerant_deserializer
+from recommender.server.admission import Admission, Undecodable, tolerant_deserializer
 from recommender.server.limits import Limits
-from recommender.server.registry import RPCS, RpcSpec, measure
+from recommender.server.registry import RPCS, RpcSpec
 from recommender.server.servicer import RecommenderServicer
 from recommender.server.status import to_status
 
@@ -505,7 +505,7 @@ class InProcessTarget:
     """What the server does before solving, without sockets: limits, then the servicer method."""
 
     def __init__(self, limits: Limits | None = None) -> None:
-        self._limits = limits or Limits()
+        self._admission = Admission(limits or Limits())
         self._servicer = RecommenderServicer(_StubRunner())  # type: ignore[arg-type]
         self._loop = asyncio.new_event_loop()
 
@@ -515,7 +515,7 @@ class InProcessTarget:
 
     async def _call(self, spec: RpcSpec, request: Message) -> Outcome:
         try:
-            self._limits.check(measure(request), f"the {spec.name} request")
+            self._admission.check(spec.name, request)
             response = await getattr(self._servicer, spec.name)(request, _NoDeadline())
         except _Admitted:
             return Outcome("ADMITTED")
