@@ -15,9 +15,13 @@ UNIMPLEMENTED only for RPCs not in this build; never INTERNAL, never a crash):
 2. hypothesis over real gRPC: ``--grpc-cases`` per implemented RPC against a
    server on loopback (valid requests are really solved);
 3. atheris (libFuzzer, coverage-guided over ``recommender`` and ``solvers``):
-   ``--atheris-runs`` executions on raw bytes parsed as any RPC's request, seeded
-   with the valid seeds. Runs in a child process; skipped (and said so) when
-   atheris is not installed.
+   ``--atheris-runs`` executions; each input's first bytes pick the RPC and a mode:
+   raw protobuf bytes (through the server's tolerant deserializer), a message whose
+   structure is chosen by the input bytes, or a byte-chosen mutation of a valid seed
+   (``fuzzlib.request_from_bytes``). Seeded with the valid seeds and hypothesis
+   mutants. Runs in a child process; skipped (and said so) when atheris is not
+   installed (atheris-libprotobuf-mutator does not build here, hence the byte-driven
+   structure).
 
 Prints per campaign: cases, outcome counts, failures, time, cases/s, peak RSS.
 Exit status 1 when any case broke the rule.
@@ -118,17 +122,22 @@ def _atheris_child(runs: int, stats_path: str, corpus: str) -> None:
             flush()
         if not data:
             return
-        spec = specs[data[0] % len(specs)]
-        outcome = target.call_bytes(spec, data[1:])  # the server's own tolerant deserializer
-        if outcome.reason == "MALFORMED_PROTOBUF":
-            counts["undecodable"] += 1
+        spec, request = fuzzlib.request_from_bytes(data, specs)
+        if isinstance(request, bytes):
+            counts["raw bytes"] = counts.get("raw bytes", 0) + 1
+            outcome = target.call_bytes(spec, request)  # the server's own tolerant deserializer
+            if outcome.reason == "MALFORMED_PROTOBUF":
+                counts["undecodable"] += 1
+        else:
+            counts["structured"] = counts.get("structured", 0) + 1
+            outcome = target(spec, request)
         key = f"{spec.name}:{outcome.code}"
         counts[key] = counts.get(key, 0) + 1
         problem = fuzzlib.judge(spec, outcome, unimplemented=spec.name in unimplemented)
         if problem is not None:
             counts["failures"] = counts.get("failures", 0) + 1
             flush()
-            raise AssertionError(f"{spec.name}: {problem}\nrequest bytes: {data[1:]!r}")
+            raise AssertionError(f"{spec.name}: {problem}\nrequest: {request!r}")
 
     atheris.Setup([sys.argv[0], f"-runs={runs}", "-max_len=16384", "-rss_limit_mb=4096", corpus], test_one)
     atheris.Fuzz()
@@ -158,13 +167,15 @@ def _write_corpus(directory: Path) -> int:
     for index, spec in enumerate(specs):
         seeds = fuzzlib.SEEDS.get(spec.name, lambda: [])()
         for seed in seeds:
-            (directory / f"{spec.name}-seed-{count}").write_bytes(bytes([index]) + seed.SerializeToString())
+            (directory / f"{spec.name}-seed-{count}").write_bytes(
+                bytes([index, 0]) + seed.SerializeToString()
+            )
             count += 1
         if not seeds:
             continue
         found = _mutants(seeds)
         for data in found:
-            (directory / f"{spec.name}-mutant-{count}").write_bytes(bytes([index]) + data)
+            (directory / f"{spec.name}-mutant-{count}").write_bytes(bytes([index, 0]) + data)
             count += 1
     return count
 
@@ -208,7 +219,7 @@ def atheris_campaign(runs: int) -> int:
         f"exit {proc.returncode}, failures {failures}"
     )
     for key, value in sorted(counts.items()):
-        if ":" in key or key == "undecodable":
+        if ":" in key or key in ("undecodable", "raw bytes", "structured"):
             print(f"   {key:<40} {value}")
     if tail:
         print("   libFuzzer: " + tail[-1].strip())

@@ -65,6 +65,8 @@ class Settings(BaseModel):
     @classmethod
     def _split_exempt(cls, value: object) -> object:
         if isinstance(value, str):
+            if value.strip().lower() == "none":
+                return ()
             return tuple(v.strip() for v in value.split(",") if v.strip())
         return value
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import math
 import re
+import struct
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -639,3 +640,150 @@ def campaign(
 
     hypothesis_seed(seed)(run)()
     return report
+
+
+# --- byte-driven structured generation (for coverage-guided fuzzers) -----------------------------
+
+
+class ByteSource:
+    """Turns fuzzer bytes into choices, so libFuzzer's mutations steer the message's structure.
+
+    Reading past the end yields zeros (the smallest choice), so every input is usable.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pos = 0
+
+    def byte(self) -> int:
+        """The next byte (0 past the end)."""
+        if self._pos >= len(self._data):
+            return 0
+        self._pos += 1
+        return self._data[self._pos - 1]
+
+    def below(self, n: int) -> int:
+        """A choice in ``range(n)``."""
+        if n <= 1:
+            return 0
+        value = self.byte() if n <= 256 else (self.byte() << 8) | self.byte()
+        return value % n
+
+    def take(self, count: int) -> bytes:
+        """The next ``count`` bytes (zero-padded)."""
+        return bytes(self.byte() for _ in range(count))
+
+
+def _source_scalar(src: ByteSource, fd: FD) -> Any:
+    t = fd.type
+    if t in (FD.TYPE_DOUBLE, FD.TYPE_FLOAT):
+        mode = src.below(3)
+        if mode == 0:
+            return NASTY_DOUBLES[src.below(len(NASTY_DOUBLES))]
+        if mode == 1:
+            value = struct.unpack("<d", src.take(8))[0]
+            return value if t == FD.TYPE_DOUBLE or not math.isfinite(value) or abs(value) < 1e38 else 0.0
+        return src.byte() / 16
+    if t in (FD.TYPE_INT32, FD.TYPE_SINT32, FD.TYPE_SFIXED32):
+        return NASTY_INT32[src.below(len(NASTY_INT32))] if src.below(2) else src.byte() - 64
+    if t in (FD.TYPE_INT64, FD.TYPE_SINT64, FD.TYPE_SFIXED64):
+        return NASTY_INT64[src.below(len(NASTY_INT64))]
+    if t in (FD.TYPE_UINT32, FD.TYPE_FIXED32, FD.TYPE_UINT64, FD.TYPE_FIXED64):
+        return NASTY_UINT[src.below(len(NASTY_UINT))]
+    if t == FD.TYPE_BOOL:
+        return bool(src.below(2))
+    if t == FD.TYPE_STRING:
+        return IDS[src.below(len(IDS))] if src.below(4) else src.take(src.below(8)).decode("latin-1")
+    if t == FD.TYPE_BYTES:
+        return src.take(src.below(64))
+    if t == FD.TYPE_ENUM:
+        known = [v.number for v in fd.enum_type.values]
+        return known[src.below(len(known))] if src.below(4) else UNKNOWN_ENUMS[src.below(len(UNKNOWN_ENUMS))]
+    raise AssertionError(f"unhandled field type {t}")
+
+
+def structured(src: ByteSource, desc: descriptor.Descriptor, depth: int = 0, max_depth: int = 4) -> Message:
+    """A message of type ``desc`` whose every choice comes from ``src``."""
+    msg = message_factory.GetMessageClass(desc)()
+    chosen = {o.name: src.below(len(o.fields) + 1) - 1 for o in desc.oneofs}
+    for fd in desc.fields:
+        oneof = fd.containing_oneof
+        if oneof is not None and (chosen[oneof.name] < 0 or oneof.fields[chosen[oneof.name]] is not fd):
+            continue
+        if not src.below(2):
+            continue
+        if _is_map(fd):
+            key_fd, value_fd = fd.message_type.fields_by_name["key"], fd.message_type.fields_by_name["value"]
+            if value_fd.message_type is None:
+                for _ in range(src.below(3)):
+                    getattr(msg, fd.name)[_source_scalar(src, key_fd)] = _source_scalar(src, value_fd)
+        elif fd.message_type is not None and depth < max_depth:
+            if fd.is_repeated:
+                for _ in range(src.below(4)):
+                    getattr(msg, fd.name).add().CopyFrom(
+                        structured(src, fd.message_type, depth + 1, max_depth)
+                    )
+            else:
+                getattr(msg, fd.name).CopyFrom(structured(src, fd.message_type, depth + 1, max_depth))
+        elif fd.is_repeated and fd.message_type is None:
+            getattr(msg, fd.name).extend(_source_scalar(src, fd) for _ in range(src.below(24)))
+        elif fd.message_type is None:
+            setattr(msg, fd.name, _source_scalar(src, fd))
+    return msg
+
+
+def mutate_from(src: ByteSource, seed: Message, rounds: int = 4) -> Message:
+    """A copy of ``seed`` with byte-chosen structural mutations (set, clear, duplicate, delete, truncate)."""
+    out = type(seed)()
+    out.CopyFrom(seed)
+    for _ in range(1 + src.below(rounds)):
+        candidates = list(sites(out))
+        site = candidates[src.below(len(candidates))]
+        fd, parent = site.fd, site.parent
+        value = getattr(parent, fd.name)
+        op = src.below(5)
+        if _is_map(fd):
+            continue
+        if fd.is_repeated:
+            n = len(value)
+            if op == 0 and n:
+                del value[src.below(n)]
+            elif op == 1 and n:
+                item = value[src.below(n)]
+                value.add().CopyFrom(item) if fd.message_type is not None else value.append(item)
+            elif op == 2 and n:
+                del value[src.below(n) :]
+            elif fd.message_type is None:
+                if n and op == 3:
+                    value[src.below(n)] = _source_scalar(src, fd)
+                else:
+                    value.append(_source_scalar(src, fd))
+            else:
+                value.add().CopyFrom(structured(src, fd.message_type, 3))
+        elif fd.message_type is not None:
+            if op == 0:
+                parent.ClearField(fd.name)
+            else:
+                value.CopyFrom(structured(src, fd.message_type, 3))
+        elif op == 0:
+            parent.ClearField(fd.name)
+        else:
+            setattr(parent, fd.name, _source_scalar(src, fd))
+    return out
+
+
+def request_from_bytes(data: bytes, specs: Sequence[RpcSpec]) -> tuple[RpcSpec, Message | bytes]:
+    """Fuzzer bytes -> (RPC, request): byte 0 picks the RPC, byte 1 the mode.
+
+    Modes: raw protobuf bytes (the server's tolerant deserializer parses them),
+    a byte-driven arbitrary message, or a byte-driven mutation of a valid seed.
+    """
+    src = ByteSource(data)
+    spec = specs[src.below(len(specs))]
+    mode = src.below(3)
+    if mode == 0:
+        return spec, data[2:]
+    seeds = SEEDS.get(spec.name, lambda: [])()
+    if mode == 1 or not seeds:
+        return spec, structured(src, spec.request_type.DESCRIPTOR)
+    return spec, mutate_from(src, seeds[src.below(len(seeds))])

@@ -64,3 +64,4 @@ def test_tls_settings_must_be_complete_and_tokens_stay_secret() -> None:
     settings = Settings(auth_tokens="ci super-secret-token-value-123")
     assert "super-secret" not in repr(settings) and "super-secret" not in str(settings.model_dump())
     assert Settings(auth_exempt="grpc.health.v1.Health, x.Y").auth_exempt == ("grpc.health.v1.Health", "x.Y")
+    assert Settings(auth_exempt="none").auth_exempt == ()
