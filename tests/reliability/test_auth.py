@@ -119,7 +119,7 @@ def test_no_secret_reaches_logs_or_spans() -> None:
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "clients.cli", "serve", "--port", "0", "--workers", "1"]
-        + ["--spare-workers", "0", "--log-level", "DEBUG"],
+        + ["--spare-workers", "0", "--small-lane-workers", "0", "--log-level", "DEBUG"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

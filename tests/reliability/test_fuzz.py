@@ -20,7 +20,7 @@ from recommender.server.registry import RPCS, SERVICE, RpcSpec
 from tests.reliability import fuzzlib
 
 IN_PROCESS_EXAMPLES = {"PlanCommitments": 200}
-OTHER_EXAMPLES = 40
+OTHER_EXAMPLES = 30
 
 
 @pytest.fixture(scope="module")
