@@ -461,15 +461,21 @@ class SolverPool:
 
     @contextlib.asynccontextmanager
     async def lease(self, *, wait_timeout: float | None = None, small: bool = False) -> AsyncIterator[Lease]:
-        """Hold one worker for one solve; it is killed if the solve is abandoned."""
+        """Hold one worker for one solve; it is killed if the solve is abandoned.
+
+        gRPC cancels the handler when the caller's deadline passes; such a
+        cancellation (at or after ``wait_timeout``) counts as a deadline kill.
+        """
+        started = time.monotonic()
         worker = await self._acquire(wait_timeout, small)
         lease = Lease(self, worker)
         try:
             yield lease
         except asyncio.CancelledError:
             if lease.running:
-                self._counters["killed_cancelled"] += 1
-                self._retire(worker, "cancelled by the caller")
+                at_deadline = wait_timeout is not None and time.monotonic() - started >= wait_timeout - 0.01
+                self._counters["killed_deadline" if at_deadline else "killed_cancelled"] += 1
+                self._retire(worker, "deadline" if at_deadline else "cancelled by the caller")
             else:
                 self._release(worker)
             raise

@@ -16,7 +16,10 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from clients.client import RecommenderCallError, RecommenderClient, TlsOptions
+from recommender.api.v1 import commitments_pb2 as cpb
+from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
 from recommender.api.v1 import rightsizing_pb2
+from recommender.server.admission import CACHE_METADATA_KEY
 from recommender.server.auth import AuthPolicy, Credentials
 from tests.reliability.certs import Authority
 from tests.reliability.harness import ServerThread, server_thread, small_request
@@ -83,6 +86,27 @@ def test_tenancy_is_enforced_per_principal(token_server: ServerThread) -> None:
 def test_a_real_solve_with_a_token(token_server: ServerThread) -> None:
     with RecommenderClient(token_server.address, timeout=60, token=ADMIN_TOKEN) as client:
         assert client.plan_commitments(small_request()).plans
+
+
+def test_identical_requests_are_answered_from_the_cache_per_tenant(token_server: ServerThread) -> None:
+    request = small_request(seed=5)
+    with grpc.insecure_channel(token_server.address) as channel:
+        stub = service_grpc.RecommenderStub(channel)
+
+        def call(token: str, tenant: str) -> tuple[cpb.PlanCommitmentsResponse, str]:
+            metadata = (("authorization", f"Bearer {token}"), ("x-finops-tenant", tenant))
+            response, rpc = stub.PlanCommitments.with_call(request, timeout=60, metadata=metadata)
+            return response, str(dict(rpc.trailing_metadata() or ()).get(CACHE_METADATA_KEY, "miss"))
+
+        before = token_server.stats().completed
+        first, state1 = call(ADMIN_TOKEN, "acme")
+        second, state2 = call(ADMIN_TOKEN, "acme")
+        assert (state1, state2) == ("miss", "hit") and second == first
+        assert call(CI_TOKEN, "acme")[1] == "hit"  # same tenant, another principal
+        other, state3 = call(ADMIN_TOKEN, "initech")  # another tenant: its own entry, solved again
+        assert state3 == "miss"
+        assert [p.plan_id for p in other.plans] == [p.plan_id for p in first.plans]  # deterministic
+        assert token_server.stats().completed - before == 2
 
 
 def test_health_and_reflection_are_exempt_by_default(token_server: ServerThread) -> None:

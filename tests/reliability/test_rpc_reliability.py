@@ -76,9 +76,7 @@ def test_100ms_deadline_on_a_large_problem_answers_in_time_and_frees_the_worker(
     assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
     assert elapsed < 0.3, f"DEADLINE_EXCEEDED after {elapsed:.3f} s"
     after = server.wait_for(lambda s: s.busy == 0 and s.idle == 1, timeout=0.3)
-    stopped = (after.killed_deadline + after.killed_cancelled) - (
-        before.killed_deadline + before.killed_cancelled
-    )
+    stopped = after.killed_deadline - before.killed_deadline
     assert stopped == 1, "the solve must have started and been stopped"
     assert stub.PlanCommitments(small_request(), timeout=30).plans  # the pool serves on
 
