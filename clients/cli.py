@@ -151,7 +151,11 @@ def _health(args: argparse.Namespace) -> int:
     from clients.client import open_channel
 
     options = _client_options(args)
-    metadata = (("authorization", f"Bearer {options['token']}"),) if options["token"] else ()
+    metadata: tuple[tuple[str, str], ...] = (
+        (("authorization", f"Bearer {options['token']}"),) if options["token"] else ()
+    )
+    if options["tenant"]:
+        metadata += (("x-finops-tenant", options["tenant"]),)
     with open_channel(args.address, tls=options["tls"]) as channel:
         try:
             reply = health_pb2_grpc.HealthStub(channel).Check(
@@ -264,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         for violation in error.violations:
             print(f"  {violation.field}: {violation.description}", file=sys.stderr)
         return 2
-    except (RecommenderError, ValueError, OSError) as error:
+    except (RecommenderError, ValueError, OSError, json_format.ParseError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
