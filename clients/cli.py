@@ -120,8 +120,20 @@ def _demo(args: argparse.Namespace) -> int:
             client.wait_ready(timeout=30)
             response = client.plan_commitments(request)
     _print_response(response, args.format)
+    _maybe_plot(response, args.plot)
     print("\nServer stopped.")
     return 0
+
+
+def _maybe_plot(response: commitments_pb2.PlanCommitmentsResponse, target: str | None) -> None:
+    if not target:
+        return
+    from clients.plot import plot_curve
+
+    if not response.curve.points:
+        print("note: no savings curve to plot (no plan)", file=sys.stderr)
+        return
+    print(f"Savings curve written to {plot_curve(response, Path(target))}")
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -141,6 +153,7 @@ def _plan(args: argparse.Namespace) -> int:
         Path(args.request_out).write_text(to_json(request))
     response = _call(args.server, request, args.timeout, _client_options(args) if args.server else None)
     _print_response(response, args.format)
+    _maybe_plot(response, args.plot)
     return 0
 
 
@@ -229,6 +242,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="plan the bundled sample on a local server and print the plans")
     demo.add_argument("--format", choices=["table", "json"], default="table")
     demo.add_argument("--timeout", type=float, default=60.0, help="deadline in seconds")
+    demo.add_argument("--plot", help="write the savings-vs-commitment curve to this PNG file")
     demo.set_defaults(func=_demo)
 
     plan = sub.add_parser("plan", help="plan commitments for usage files via a server")
@@ -243,6 +257,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=["table", "json"], default="table")
     plan.add_argument("--timeout", type=float, default=120.0, help="deadline in seconds")
     plan.add_argument("--request-out", help="also write the request as proto3 JSON (for grpcurl)")
+    plan.add_argument("--plot", help="write the savings-vs-commitment curve to this PNG file")
     _add_client_flags(plan)
     plan.set_defaults(func=_plan)
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
 import numpy as np
 from pydantic import Field, model_validator
 
-from recommender.domain.common import DomainModel, NonNegative, Positive, TechnologyCategory
+from recommender.domain.common import (
+    HOURS_PER_MONTH,
+    DomainModel,
+    NonNegative,
+    Positive,
+    TechnologyCategory,
+)
 from solvers.commitment_problem import FloatArray
 
 Identifier = Annotated[str, Field(min_length=1, max_length=256)]
@@ -133,6 +140,44 @@ class ExistingCommitment(DomainModel):
         return self
 
 
+class DecommissionEvent(DomainModel):
+    """Usage removed from a month of the horizon on (a caller-given event)."""
+
+    class_id: str = ""  # empty = every class
+    month: Annotated[int, Field(ge=0, le=119)]
+    fraction: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
+
+
+class UsageScenario(DomainModel):
+    """A caller-given scenario of future usage (applied to the forecast's base level)."""
+
+    name: str = ""
+    probability: Positive
+    monthly_growth: Annotated[float, Field(gt=-1, le=10, allow_inf_nan=False)] = 0.0
+    level_multiplier: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 1.0
+    decommissions: list[DecommissionEvent] = Field(default_factory=list)
+
+
+class RiskPolicy(DomainModel):
+    """Planning under uncertainty: scenarios, CVaR and the lock-in cap."""
+
+    scenarios: list[UsageScenario] = Field(default_factory=list)
+    sample_count: Annotated[int, Field(ge=1, le=200)] = 8
+    cvar_level: Annotated[float, Field(ge=0, le=0.999, allow_inf_nan=False)] = 0.9
+    balanced_risk_aversion: Annotated[float, Field(gt=0, lt=1, allow_inf_nan=False)] = 0.5
+    conservative_risk_aversion: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.9
+    max_lock_in_currency_months: NonNegative = 0.0  # 0 = no cap
+    seed: int = 0
+    rows_per_month: Annotated[int, Field(ge=2, le=744)] = 12
+
+
+class LadderPolicy(DomainModel):
+    """Split purchases into tranches bought ``spacing_months`` apart."""
+
+    tranches: Annotated[int, Field(ge=1, le=24)] = 1
+    spacing_months: Annotated[int, Field(ge=1, le=12)] = 1
+
+
 class CommitmentPolicy(DomainModel):
     """Policy knobs of a commitment plan."""
 
@@ -144,6 +189,8 @@ class CommitmentPolicy(DomainModel):
     allowed_payment_options: list[PaymentOption] = Field(default_factory=list)
     stress_usage_drop: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 0.2
     joint_only: bool = False
+    risk: RiskPolicy | None = None
+    ladder: LadderPolicy | None = None
 
     def allows(self, offering: CommitmentOffering) -> bool:
         """Whether the policy allows buying ``offering``."""
@@ -172,6 +219,22 @@ class CommitmentRequest(DomainModel):
         """Hours in the usage window."""
         return int(self.usage.shape[0])
 
+    def window_end(self) -> datetime:
+        """End of the usage window: the start of the planning horizon."""
+        return self.start_time + timedelta(hours=self.hours)
+
+    def uses_horizon(self) -> bool:
+        """Whether to plan over the horizon with scenarios (risk or ladder set, or a held
+        commitment lapsing before the horizon ends) rather than on the window as given.
+        """
+        policy = self.policy
+        if policy.risk is not None or (policy.ladder is not None and policy.ladder.tranches > 1):
+            return True
+        end = self.window_end() + timedelta(hours=policy.horizon_months * HOURS_PER_MONTH)
+        return any(
+            e.end_time is not None and _aware(e.end_time) < _aware(end) for e in self.existing_commitments
+        )
+
     def class_index(self) -> dict[str, int]:
         """Column of each class id."""
         return {c.class_id: j for j, c in enumerate(self.usage_classes)}
@@ -179,3 +242,107 @@ class CommitmentRequest(DomainModel):
     def on_demand_rates(self) -> FloatArray:
         """On-demand rate per class."""
         return np.array([c.on_demand_rate for c in self.usage_classes], dtype=np.float64)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class MonthlyFigures(DomainModel):
+    """One month of a plan over the horizon (expected over scenarios in horizon mode)."""
+
+    month: int
+    start_time: datetime
+    on_demand_equivalent_cost: Decimal
+    commitment_cost: Decimal
+    savings: Decimal
+    worst_scenario_savings: Decimal
+    coverage: float
+    utilization: float
+    waste: float
+    expiring_commitment_ids: list[str] = Field(default_factory=list)
+
+
+class LadderTranche(DomainModel):
+    """A purchase of the schedule: offering bought at ``month`` (0 = now)."""
+
+    month: int
+    offering_id: str
+    quantity: float
+    min_quantity: float
+    max_quantity: float
+    quantity_unit: str
+    renewal_of: str = ""
+
+
+class LadderComparison(DomainModel):
+    """Risk the ladder removes: its figures next to buying everything now."""
+
+    buy_now_monthly_savings: Decimal
+    ladder_monthly_savings: Decimal
+    buy_now_cvar_monthly_savings: Decimal
+    ladder_cvar_monthly_savings: Decimal
+    buy_now_lock_in_currency_months: float
+    ladder_lock_in_currency_months: float
+    buy_now_probability_of_loss: float
+    ladder_probability_of_loss: float
+
+
+class ScenarioOutcome(DomainModel):
+    """Monthly savings of a plan in one scenario."""
+
+    name: str
+    probability: float
+    monthly_savings: Decimal
+
+
+class PlanDetail(DomainModel):
+    """Commitment-specific detail of one plan."""
+
+    plan_id: str = ""
+    risk_aversion: float = 0.0
+    commitment_per_hour: Decimal = Decimal(0)
+    months: list[MonthlyFigures] = Field(default_factory=list)
+    schedule: list[LadderTranche] = Field(default_factory=list)
+    ladder_comparison: LadderComparison | None = None
+    scenarios: list[ScenarioOutcome] = Field(default_factory=list)
+
+
+class CurvePoint(DomainModel):
+    """One candidate commitment level on the savings curve."""
+
+    scale: float
+    commitment_per_hour: Decimal
+    monthly_savings: Decimal
+    coverage: float
+    utilization: float
+    waste: float
+    cvar_monthly_savings: Decimal = Decimal(0)
+    probability_of_loss: float = 0.0
+
+
+class SavingsCurve(DomainModel):
+    """Savings vs commitment: the reference plan's purchase scaled from 0 to 2×."""
+
+    reference_plan_id: str = ""
+    basis: str = ""
+    points: list[CurvePoint] = Field(default_factory=list)
+
+
+class ScenarioInfo(DomainModel):
+    """A scenario of the horizon: name, probability, expected monthly on-demand-equivalent cost."""
+
+    name: str
+    probability: float
+    monthly_on_demand_equivalent_cost: Decimal
+
+
+class ForecastSummary(DomainModel):
+    """How the horizon scenarios were built."""
+
+    history_hours: int
+    seasonal_period_hours: int
+    trend_percent_per_month: float
+    horizon_months: int
+    scenarios: list[ScenarioInfo] = Field(default_factory=list)
+    method: str = ""

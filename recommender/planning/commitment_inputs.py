@@ -79,6 +79,11 @@ def active_hours(existing: ExistingCommitment, start: datetime, hours: int) -> B
     return active
 
 
+def utc(moment: datetime) -> datetime:
+    """The moment in UTC (naive = UTC)."""
+    return _utc(moment)
+
+
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 

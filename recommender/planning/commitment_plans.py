@@ -8,11 +8,20 @@ mutually exclusive alternatives, so callers see what the joint model gains.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 import numpy as np
 
-from recommender.domain.commitments import CommitmentOffering, CommitmentRequest
+from recommender.domain.commitments import (
+    CommitmentOffering,
+    CommitmentRequest,
+    CurvePoint,
+    ForecastSummary,
+    MonthlyFigures,
+    PlanDetail,
+    SavingsCurve,
+)
 from recommender.domain.common import (
     HOURS_PER_MONTH,
     Action,
@@ -27,6 +36,8 @@ from recommender.domain.common import (
     money,
 )
 from recommender.errors import FieldViolation, InfeasibleError, InvalidArgumentError, SolveTimeoutError
+from recommender.planning.commitment_figures import figures
+from recommender.planning.commitment_frontier import plan_frontier
 from recommender.planning.commitment_inputs import PreparedProblem, prepare
 from recommender.planning.default_offerings import DEFAULT_CATALOGUE_SCOPE, default_offerings
 from recommender.planning.ranking import group_id, rank
@@ -37,10 +48,13 @@ from solvers.commitments import CommitmentSolution, solve_commitments
 
 @dataclass(frozen=True)
 class CommitmentOutcome:
-    """Ranked plans and notes for a commitment request."""
+    """Ranked plans and notes for a commitment request, with per-plan detail and the curve."""
 
     plans: list[SavingsPlan]
     warnings: list[str]
+    details: list[PlanDetail] = field(default_factory=list)
+    curve: SavingsCurve | None = None
+    forecast: ForecastSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,15 @@ def plan_commitments(request: CommitmentRequest, time_limit: float | None = None
     prepared = prepare(request)
     problem = prepared.problem
     warnings = _coverage_warnings(request, prepared)
+    if request.uses_horizon():
+        frontier = plan_frontier(request, prepared, time_limit)
+        return CommitmentOutcome(
+            frontier.plans,
+            [*warnings, *frontier.warnings],
+            frontier.details,
+            frontier.curve,
+            frontier.forecast,
+        )
     if not problem.reserved and not problem.spend:
         return CommitmentOutcome([], [*warnings, "No offering is allowed by the policy; nothing to buy."])
 
@@ -92,6 +115,7 @@ def plan_commitments(request: CommitmentRequest, time_limit: float | None = None
 
     baseline = simulate(problem, np.zeros(len(problem.reserved)), np.zeros(len(problem.spend)))
     plans: list[SavingsPlan] = []
+    solutions: dict[str, CommitmentSolution] = {}
     seen: set[tuple[float, ...]] = set()
     for cand in candidates:
         key = tuple(
@@ -101,6 +125,7 @@ def plan_commitments(request: CommitmentRequest, time_limit: float | None = None
             continue
         seen.add(key)
         plans.append(_assemble(request, prepared, cand, baseline))
+        solutions[cand.title] = cand.solution
     if not plans:
         warnings.append(
             "No commitment purchase lowers the cost of this usage: every offering costs more than the "
@@ -109,7 +134,98 @@ def plan_commitments(request: CommitmentRequest, time_limit: float | None = None
         return CommitmentOutcome([], warnings)
     ranked = rank(plans)
     xor = group_id("commitments", ranked) if len(ranked) > 1 else ""
-    return CommitmentOutcome([p.model_copy(update={"xor_group_id": xor}) for p in ranked], warnings)
+    final = [p.model_copy(update={"xor_group_id": xor}) for p in ranked]
+    details = [_window_detail(request, prepared, p, solutions[p.title], baseline) for p in final]
+    curve = _window_curve(request, prepared, final[0], solutions[final[0].title], baseline)
+    return CommitmentOutcome(final, warnings, details, curve)
+
+
+def _eligible(problem: CommitmentProblem) -> list[int]:
+    offers = [*problem.reserved, *problem.spend, *(h.offer for h in problem.held)]
+    return sorted({j for o in offers for j in o.covered})
+
+
+def _window_detail(
+    request: CommitmentRequest,
+    prepared: PreparedProblem,
+    plan: SavingsPlan,
+    sol: CommitmentSolution,
+    baseline: Billing,
+) -> PlanDetail:
+    """Month-by-month figures over the usage window (the assumed future)."""
+    problem = prepared.problem
+    bill = simulate(problem, sol.reserved_units, sol.spend_commitment)
+    new_cost = np.full(problem.hours, bill.commitment_cost_per_hour)
+    month = int(HOURS_PER_MONTH)
+    f = figures(problem, bill, baseline, new_cost, _eligible(problem), 1, month)
+    cov, util = f.coverage()[0], f.utilization()[0]
+    months = [
+        MonthlyFigures(
+            month=m,
+            start_time=request.start_time + timedelta(hours=m * month),
+            on_demand_equivalent_cost=money(float(f.on_demand_equivalent[0, m])),
+            commitment_cost=money(float(f.new_commitment_cost[0, m])),
+            savings=money(float(f.savings[0, m])),
+            worst_scenario_savings=money(float(f.savings[0, m])),
+            coverage=float(cov[m]),
+            utilization=float(util[m]),
+            waste=1.0 - float(util[m]) if f.active_commitment_cost[0, m] > 0 else 0.0,
+        )
+        for m in range(f.savings.shape[1])
+    ]
+    return PlanDetail(
+        plan_id=plan.plan_id,
+        commitment_per_hour=money(bill.commitment_cost_per_hour),
+        months=months,
+    )
+
+
+CURVE_SCALES = tuple(np.round(np.arange(0.0, 2.0001, 0.125), 3).tolist())
+
+
+def _window_curve(
+    request: CommitmentRequest,
+    prepared: PreparedProblem,
+    plan: SavingsPlan,
+    sol: CommitmentSolution,
+    baseline: Billing,
+) -> SavingsCurve:
+    """The rank-1 plan's purchase scaled from 0 to 2x, billed on the window."""
+    problem = prepared.problem
+    whole = np.array([o.whole_units for o in problem.reserved], dtype=bool)
+    points = []
+    for scale in CURVE_SCALES:
+        x = sol.reserved_units * scale
+        x = np.where(whole, np.round(x), x) if len(x) else x
+        c = sol.spend_commitment * scale
+        bill = simulate(problem, x, c)
+        f = figures(
+            problem,
+            bill,
+            baseline,
+            np.full(problem.hours, bill.commitment_cost_per_hour),
+            _eligible(problem),
+            1,
+            problem.hours,
+        )
+        util = float(f.utilization()[0, 0])
+        points.append(
+            CurvePoint(
+                scale=scale,
+                commitment_per_hour=money(bill.commitment_cost_per_hour),
+                monthly_savings=money(_monthly(float(f.savings.sum()), problem.hours)),
+                coverage=float(f.coverage()[0, 0]),
+                utilization=util,
+                waste=1.0 - util if f.active_commitment_cost.sum() > 0 else 0.0,
+            )
+        )
+    return SavingsCurve(
+        reference_plan_id=plan.plan_id,
+        basis=(
+            f"the {problem.hours}-hour usage window billed hourly; the rank-1 plan's purchase scaled 0 to 2x"
+        ),
+        points=points,
+    )
 
 
 def _solve(problem: CommitmentProblem, time_limit: float | None) -> CommitmentSolution:

@@ -12,7 +12,9 @@ from recommender.api.v1 import rightsizing_pb2 as rpb
 from recommender.api.v1 import routing_pb2 as wpb
 from recommender.errors import NotImplementedLeverError
 from recommender.planning.commitment_plans import plan_commitments
+from recommender.planning.consolidation_plans import plan_consolidation
 from recommender.server.codec.commitments import decode_plan_commitments, encode_plan_commitments
+from recommender.server.codec.consolidation import decode_consolidate_vendors, encode_consolidate_vendors
 from recommender.server.context import Context
 from recommender.server.runner import SolveRunner
 
@@ -47,8 +49,10 @@ class RecommenderServicer(service_grpc.RecommenderServicer):
     async def ConsolidateVendors(  # noqa: N802
         self, request: vpb.ConsolidateVendorsRequest, context: Context
     ) -> vpb.ConsolidateVendorsResponse:
-        """Vendor consolidation (not yet available)."""
-        raise _unavailable("ConsolidateVendors", "the vendor-consolidation lever")
+        """Vendors to keep, demand allocation and tiers, after SaaS seat reclamation."""
+        domain = await asyncio.to_thread(decode_consolidate_vendors, request)
+        outcome = await self._runner.run(plan_consolidation, domain, context)
+        return encode_consolidate_vendors(outcome, domain.currency_code)
 
     async def RouteWorkloads(  # noqa: N802
         self, request: wpb.RouteWorkloadsRequest, context: Context

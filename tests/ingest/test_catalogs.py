@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,10 +21,8 @@ from recommender.ingest.catalogs import (
 Write = Callable[[str, str | bytes], Path]
 
 
-def _timed_load(path: Path) -> VmCatalog:
-    start = time.perf_counter()
+def _checked_load(path: Path) -> VmCatalog:
     catalog = load_vms_catalog(path)
-    assert time.perf_counter() - start < 2.0, f"{path.name} took too long"
     assert catalog.report.balanced
     assert list(catalog.instances.columns) == INSTANCE_COLUMNS
     assert list(catalog.accelerators.columns) == ACCELERATOR_COLUMNS
@@ -34,7 +31,7 @@ def _timed_load(path: Path) -> VmCatalog:
 
 @pytest.fixture(scope="module")
 def gcp(public_data: Path) -> VmCatalog:
-    return _timed_load(public_data / "anycloud-catalog" / "gcp_vms.csv")
+    return _checked_load(public_data / "anycloud-catalog" / "gcp_vms.csv")
 
 
 def test_gcp_accelerator_rows_are_separate(gcp: VmCatalog) -> None:
@@ -88,7 +85,7 @@ def test_per_region_takes_the_cheapest_zone(gcp: VmCatalog) -> None:
 
 
 def test_azure(public_data: Path) -> None:
-    azure = _timed_load(public_data / "anycloud-catalog" / "azure_vms.csv")
+    azure = _checked_load(public_data / "anycloud-catalog" / "azure_vms.csv")
     assert azure.report.rows_read == azure.report.rows_used == 56_671
     assert azure.instances["spot_hourly_price"].isna().sum() == 2_846
     by_name = azure.instances.drop_duplicates("name").set_index("name")
@@ -98,7 +95,7 @@ def test_azure(public_data: Path) -> None:
 
 
 def test_lambda_gpu_memory_is_total(public_data: Path) -> None:
-    lam = _timed_load(public_data / "anycloud-catalog" / "lambda_vms.csv")
+    lam = _checked_load(public_data / "anycloud-catalog" / "lambda_vms.csv")
     assert len(lam.instances) == 425
     v100 = lam.instances[lam.instances["name"] == "gpu_8x_v100_n"].iloc[0]
     assert (v100["gpu_count"], v100["gpu_memory_gib"]) == (8.0, 128.0)
@@ -106,7 +103,7 @@ def test_lambda_gpu_memory_is_total(public_data: Path) -> None:
 
 
 def test_vast_zero_spot_prices_read_as_not_offered(public_data: Path) -> None:
-    vast = _timed_load(public_data / "anycloud-catalog" / "vast_vms.csv")
+    vast = _checked_load(public_data / "anycloud-catalog" / "vast_vms.csv")
     assert vast.instances["spot_hourly_price"].isna().all()
     assert vast.report.notes == ["64 zero prices read as not offered (NaN)"]
     two = vast.instances[vast.instances["name"].str.startswith("2x-RTX_5090")].iloc[0]
@@ -122,7 +119,7 @@ def test_vast_zero_spot_prices_read_as_not_offered(public_data: Path) -> None:
     ],
 )
 def test_skypilot_neoclouds(public_data: Path, file: str, rows: int, provider: str) -> None:
-    catalog = _timed_load(public_data / "skypilot-catalog" / "v8" / file)
+    catalog = _checked_load(public_data / "skypilot-catalog" / "v8" / file)
     assert catalog.report.rows_used == rows
     assert set(catalog.instances["provider"]) == {provider}
     gpus = catalog.instances[catalog.instances["gpu_count"] > 0]
@@ -136,7 +133,7 @@ def test_verda_empty_price_is_not_offered(public_data: Path) -> None:
 
 
 def test_runpod(public_data: Path) -> None:
-    runpod = _timed_load(public_data / "runpod-pod-catalog" / "vms.csv")
+    runpod = _checked_load(public_data / "runpod-pod-catalog" / "vms.csv")
     assert len(runpod.instances) == 616
     assert set(runpod.instances["provider"]) == {"runpod"}
     assert runpod.instances["spot_hourly_price"].notna().sum() == 176

@@ -10,7 +10,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from clients.client import RecommenderCallError, RecommenderClient
 from recommender.api.v1 import commitments_pb2 as cpb
 from recommender.api.v1 import common_pb2 as pb
-from recommender.api.v1 import consolidation_pb2, recommend_pb2, rightsizing_pb2, routing_pb2
+from recommender.api.v1 import recommend_pb2, rightsizing_pb2, routing_pb2
 from tests.requests import commitment_request, reserved_offering, spend_offering
 
 
@@ -92,7 +92,6 @@ def test_discount_rate_not_below_on_demand(client: RecommenderClient) -> None:
     ("method", "request_msg"),
     [
         ("right_size", rightsizing_pb2.RightSizeRequest()),
-        ("consolidate_vendors", consolidation_pb2.ConsolidateVendorsRequest()),
         ("route_workloads", routing_pb2.RouteWorkloadsRequest()),
         ("recommend", recommend_pb2.RecommendRequest()),
     ],

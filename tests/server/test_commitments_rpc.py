@@ -97,3 +97,41 @@ def test_request_above_default_grpc_limit_is_accepted(client: RecommenderClient)
     assert request.ByteSize() > 5 * 1024 * 1024
     response = client.plan_commitments(request, timeout=120)
     assert response.plans
+
+
+def test_held_commitment_reduces_the_purchase_by_its_size(client: RecommenderClient) -> None:
+    """A held spend commitment c0 of the same product: the optimal total is still the quantile rule's
+    c*, so the purchase is max(0, c* - c0) (cost is sunk, capacity is not)."""
+    rng = np.random.default_rng(21)
+    usage = rng.gamma(4.0, 3.0, size=240).round(3)
+    p, d = 1.0, 0.3
+    offering = spend_offering("sp", {"vm": (1 - d) * p})
+    k = math.ceil(d * len(usage))
+    c_star = (1 - d) * p * np.sort(usage)[k - 1]
+    request = commitment_request({"vm": usage}, {"vm": p}, [offering])
+    request.existing_commitments.add(commitment_id="held-sp", terms=offering, quantity=c_star / 2)
+    plan = client.plan_commitments(request).plans[0]
+    assert plan.actions[0].quantity == pytest.approx(c_star - c_star / 2, rel=1e-6)
+    # The baseline already includes the held commitment's coverage.
+    held_cost = ((usage - np.minimum(usage, (c_star / 2) / ((1 - d) * p))) * p).sum()
+    assert _amount(plan.baseline_monthly_cost) == pytest.approx(
+        held_cost / len(usage) * HOURS_PER_MONTH, rel=1e-9
+    )
+
+
+def test_all_upfront_reserved_instance_break_even_month(client: RecommenderClient) -> None:
+    """All-upfront RI, no cost of capital: effective hourly cost = upfront / 8,760 h. The count follows
+    the break-even rule and the break-even month is upfront / monthly on-demand value covered."""
+    rng = np.random.default_rng(9)
+    counts = rng.poisson(4, size=400).astype(float)
+    p, upfront = 0.1, 500.0
+    offering = reserved_offering("ri-all-upfront", ["vm"], hourly=0.0, upfront=upfront)
+    offering.payment_option = pb.PAYMENT_OPTION_ALL_UPFRONT
+    plan = client.plan_commitments(commitment_request({"vm": counts}, {"vm": p}, [offering])).plans[0]
+    r = upfront / 8760.0
+    k_star = max([k for k in range(1, int(counts.max()) + 1) if (counts >= k).mean() >= r / p], default=0)
+    action = plan.actions[0]
+    assert action.quantity == k_star
+    assert _amount(action.upfront_cost) == pytest.approx(upfront * k_star)
+    covered_value_per_month = p * np.minimum(counts, k_star).mean() * HOURS_PER_MONTH
+    assert action.break_even_months == pytest.approx(upfront * k_star / covered_value_per_month, rel=1e-6)

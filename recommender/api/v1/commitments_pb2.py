@@ -24,9 +24,11 @@ _sym_db = _symbol_database.Default()
 
 from recommender.api.v1 import common_pb2 as finops_dot_recommender_dot_v1_dot_common__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from google.type import money_pb2 as google_dot_type_dot_money__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'finops/recommender/v1/commitments.proto\x12\x15\x66inops.recommender.v1\x1a\"finops/recommender/v1/common.proto\x1a\x1fgoogle/api/field_behavior.proto\"\xb3\x02\n\x10\x43ommitmentPolicy\x12\x1e\n\x16\x61nnual_cost_of_capital\x18\x01 \x01(\x01\x12\x16\n\x0ehorizon_months\x18\x02 \x01(\x05\x12\x1e\n\x16\x61llow_fractional_units\x18\x03 \x01(\x08\x12\x13\n\x0bmax_upfront\x18\x04 \x01(\x01\x12<\n\rallowed_terms\x18\x05 \x03(\x0e\x32%.finops.recommender.v1.CommitmentTerm\x12\x45\n\x17\x61llowed_payment_options\x18\x06 \x03(\x0e\x32$.finops.recommender.v1.PaymentOption\x12\x19\n\x11stress_usage_drop\x18\x07 \x01(\x01\x12\x12\n\njoint_only\x18\x08 \x01(\x08\"\xe9\x02\n\x16PlanCommitmentsRequest\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12>\n\rusage_classes\x18\x02 \x03(\x0b\x32!.finops.recommender.v1.UsageClassB\x04\xe2\x41\x01\x02\x12\x38\n\x05usage\x18\x03 \x01(\x0b\x32#.finops.recommender.v1.UsageProfileB\x04\xe2\x41\x01\x02\x12<\n\tofferings\x18\x04 \x03(\x0b\x32).finops.recommender.v1.CommitmentOffering\x12G\n\x14\x65xisting_commitments\x18\x05 \x03(\x0b\x32).finops.recommender.v1.ExistingCommitment\x12\x37\n\x06policy\x18\x06 \x01(\x0b\x32\'.finops.recommender.v1.CommitmentPolicy\"^\n\x17PlanCommitmentsResponse\x12\x31\n\x05plans\x18\x01 \x03(\x0b\x32\".finops.recommender.v1.SavingsPlan\x12\x10\n\x08warnings\x18\x02 \x03(\tB\x1d\n\x19\x64\x65v.finops.recommender.v1P\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'finops/recommender/v1/commitments.proto\x12\x15\x66inops.recommender.v1\x1a\"finops/recommender/v1/common.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/type/money.proto\"\x99\x03\n\x10\x43ommitmentPolicy\x12\x1e\n\x16\x61nnual_cost_of_capital\x18\x01 \x01(\x01\x12\x16\n\x0ehorizon_months\x18\x02 \x01(\x05\x12\x1e\n\x16\x61llow_fractional_units\x18\x03 \x01(\x08\x12\x13\n\x0bmax_upfront\x18\x04 \x01(\x01\x12<\n\rallowed_terms\x18\x05 \x03(\x0e\x32%.finops.recommender.v1.CommitmentTerm\x12\x45\n\x17\x61llowed_payment_options\x18\x06 \x03(\x0e\x32$.finops.recommender.v1.PaymentOption\x12\x19\n\x11stress_usage_drop\x18\x07 \x01(\x01\x12\x12\n\njoint_only\x18\x08 \x01(\x08\x12/\n\x04risk\x18\t \x01(\x0b\x32!.finops.recommender.v1.RiskPolicy\x12\x33\n\x06ladder\x18\n \x01(\x0b\x32#.finops.recommender.v1.LadderPolicy\"\xab\x01\n\rUsageScenario\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x19\n\x0bprobability\x18\x02 \x01(\x01\x42\x04\xe2\x41\x01\x02\x12\x16\n\x0emonthly_growth\x18\x03 \x01(\x01\x12\x18\n\x10level_multiplier\x18\x04 \x01(\x01\x12?\n\rdecommissions\x18\x05 \x03(\x0b\x32(.finops.recommender.v1.DecommissionEvent\"L\n\x11\x44\x65\x63ommissionEvent\x12\x10\n\x08\x63lass_id\x18\x01 \x01(\t\x12\r\n\x05month\x18\x02 \x01(\x05\x12\x16\n\x08\x66raction\x18\x03 \x01(\x01\x42\x04\xe2\x41\x01\x02\"\xfe\x01\n\nRiskPolicy\x12\x37\n\tscenarios\x18\x01 \x03(\x0b\x32$.finops.recommender.v1.UsageScenario\x12\x14\n\x0csample_count\x18\x02 \x01(\x05\x12\x12\n\ncvar_level\x18\x03 \x01(\x01\x12\x1e\n\x16\x62\x61lanced_risk_aversion\x18\x04 \x01(\x01\x12\"\n\x1a\x63onservative_risk_aversion\x18\x05 \x01(\x01\x12#\n\x1bmax_lock_in_currency_months\x18\x06 \x01(\x01\x12\x0c\n\x04seed\x18\x07 \x01(\x03\x12\x16\n\x0erows_per_month\x18\x08 \x01(\x05\"8\n\x0cLadderPolicy\x12\x10\n\x08tranches\x18\x01 \x01(\x05\x12\x16\n\x0espacing_months\x18\x02 \x01(\x05\"\xe9\x02\n\x16PlanCommitmentsRequest\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12>\n\rusage_classes\x18\x02 \x03(\x0b\x32!.finops.recommender.v1.UsageClassB\x04\xe2\x41\x01\x02\x12\x38\n\x05usage\x18\x03 \x01(\x0b\x32#.finops.recommender.v1.UsageProfileB\x04\xe2\x41\x01\x02\x12<\n\tofferings\x18\x04 \x03(\x0b\x32).finops.recommender.v1.CommitmentOffering\x12G\n\x14\x65xisting_commitments\x18\x05 \x03(\x0b\x32).finops.recommender.v1.ExistingCommitment\x12\x37\n\x06policy\x18\x06 \x01(\x0b\x32\'.finops.recommender.v1.CommitmentPolicy\"\x8a\x02\n\x17PlanCommitmentsResponse\x12\x31\n\x05plans\x18\x01 \x03(\x0b\x32\".finops.recommender.v1.SavingsPlan\x12\x10\n\x08warnings\x18\x02 \x03(\t\x12<\n\x07\x64\x65tails\x18\x03 \x03(\x0b\x32+.finops.recommender.v1.CommitmentPlanDetail\x12\x32\n\x05\x63urve\x18\x04 \x01(\x0b\x32#.finops.recommender.v1.SavingsCurve\x12\x38\n\x08\x66orecast\x18\x05 \x01(\x0b\x32&.finops.recommender.v1.ForecastSummary\"\xed\x02\n\x18MonthlyCommitmentFigures\x12\r\n\x05month\x18\x01 \x01(\x05\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\x19on_demand_equivalent_cost\x18\x03 \x01(\x0b\x32\x12.google.type.Money\x12+\n\x0f\x63ommitment_cost\x18\x04 \x01(\x0b\x32\x12.google.type.Money\x12#\n\x07savings\x18\x05 \x01(\x0b\x32\x12.google.type.Money\x12\x32\n\x16worst_scenario_savings\x18\x06 \x01(\x0b\x32\x12.google.type.Money\x12\x10\n\x08\x63overage\x18\x07 \x01(\x01\x12\x13\n\x0butilization\x18\x08 \x01(\x01\x12\r\n\x05waste\x18\t \x01(\x01\x12\x1f\n\x17\x65xpiring_commitment_ids\x18\n \x03(\t\"\x9c\x01\n\rLadderTranche\x12\r\n\x05month\x18\x01 \x01(\x05\x12\x13\n\x0boffering_id\x18\x02 \x01(\t\x12\x10\n\x08quantity\x18\x03 \x01(\x01\x12\x14\n\x0cmin_quantity\x18\x04 \x01(\x01\x12\x14\n\x0cmax_quantity\x18\x05 \x01(\x01\x12\x15\n\rquantity_unit\x18\x06 \x01(\t\x12\x12\n\nrenewal_of\x18\x07 \x01(\t\"\x88\x03\n\x10LadderComparison\x12\x33\n\x17\x62uy_now_monthly_savings\x18\x01 \x01(\x0b\x32\x12.google.type.Money\x12\x32\n\x16ladder_monthly_savings\x18\x02 \x01(\x0b\x32\x12.google.type.Money\x12\x38\n\x1c\x62uy_now_cvar_monthly_savings\x18\x03 \x01(\x0b\x32\x12.google.type.Money\x12\x37\n\x1bladder_cvar_monthly_savings\x18\x04 \x01(\x0b\x32\x12.google.type.Money\x12\'\n\x1f\x62uy_now_lock_in_currency_months\x18\x05 \x01(\x01\x12&\n\x1eladder_lock_in_currency_months\x18\x06 \x01(\x01\x12#\n\x1b\x62uy_now_probability_of_loss\x18\x07 \x01(\x01\x12\"\n\x1aladder_probability_of_loss\x18\x08 \x01(\x01\"a\n\x0fScenarioOutcome\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0bprobability\x18\x02 \x01(\x01\x12+\n\x0fmonthly_savings\x18\x03 \x01(\x0b\x32\x12.google.type.Money\"\xe7\x02\n\x14\x43ommitmentPlanDetail\x12\x0f\n\x07plan_id\x18\x01 \x01(\t\x12\x15\n\rrisk_aversion\x18\x02 \x01(\x01\x12/\n\x13\x63ommitment_per_hour\x18\x03 \x01(\x0b\x32\x12.google.type.Money\x12?\n\x06months\x18\x04 \x03(\x0b\x32/.finops.recommender.v1.MonthlyCommitmentFigures\x12\x36\n\x08schedule\x18\x05 \x03(\x0b\x32$.finops.recommender.v1.LadderTranche\x12\x42\n\x11ladder_comparison\x18\x06 \x01(\x0b\x32\'.finops.recommender.v1.LadderComparison\x12\x39\n\tscenarios\x18\x07 \x03(\x0b\x32&.finops.recommender.v1.ScenarioOutcome\"\x85\x02\n\x11SavingsCurvePoint\x12\r\n\x05scale\x18\x01 \x01(\x01\x12/\n\x13\x63ommitment_per_hour\x18\x02 \x01(\x0b\x32\x12.google.type.Money\x12+\n\x0fmonthly_savings\x18\x03 \x01(\x0b\x32\x12.google.type.Money\x12\x10\n\x08\x63overage\x18\x04 \x01(\x01\x12\x13\n\x0butilization\x18\x05 \x01(\x01\x12\r\n\x05waste\x18\x06 \x01(\x01\x12\x30\n\x14\x63var_monthly_savings\x18\x07 \x01(\x0b\x32\x12.google.type.Money\x12\x1b\n\x13probability_of_loss\x18\x08 \x01(\x01\"r\n\x0cSavingsCurve\x12\x19\n\x11reference_plan_id\x18\x01 \x01(\t\x12\r\n\x05\x62\x61sis\x18\x02 \x01(\t\x12\x38\n\x06points\x18\x03 \x03(\x0b\x32(.finops.recommender.v1.SavingsCurvePoint\"p\n\x0cScenarioInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0bprobability\x18\x02 \x01(\x01\x12=\n!monthly_on_demand_equivalent_cost\x18\x03 \x01(\x0b\x32\x12.google.type.Money\"\xc8\x01\n\x0f\x46orecastSummary\x12\x15\n\rhistory_hours\x18\x01 \x01(\x05\x12\x1d\n\x15seasonal_period_hours\x18\x02 \x01(\x05\x12\x1f\n\x17trend_percent_per_month\x18\x03 \x01(\x01\x12\x16\n\x0ehorizon_months\x18\x04 \x01(\x05\x12\x36\n\tscenarios\x18\x05 \x03(\x0b\x32#.finops.recommender.v1.ScenarioInfo\x12\x0e\n\x06method\x18\x06 \x01(\tB\x1d\n\x19\x64\x65v.finops.recommender.v1P\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,14 +36,44 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'finops.recommender.v1.commi
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\031dev.finops.recommender.v1P\001'
+  _globals['_USAGESCENARIO'].fields_by_name['probability']._loaded_options = None
+  _globals['_USAGESCENARIO'].fields_by_name['probability']._serialized_options = b'\342A\001\002'
+  _globals['_DECOMMISSIONEVENT'].fields_by_name['fraction']._loaded_options = None
+  _globals['_DECOMMISSIONEVENT'].fields_by_name['fraction']._serialized_options = b'\342A\001\002'
   _globals['_PLANCOMMITMENTSREQUEST'].fields_by_name['usage_classes']._loaded_options = None
   _globals['_PLANCOMMITMENTSREQUEST'].fields_by_name['usage_classes']._serialized_options = b'\342A\001\002'
   _globals['_PLANCOMMITMENTSREQUEST'].fields_by_name['usage']._loaded_options = None
   _globals['_PLANCOMMITMENTSREQUEST'].fields_by_name['usage']._serialized_options = b'\342A\001\002'
-  _globals['_COMMITMENTPOLICY']._serialized_start=136
-  _globals['_COMMITMENTPOLICY']._serialized_end=443
-  _globals['_PLANCOMMITMENTSREQUEST']._serialized_start=446
-  _globals['_PLANCOMMITMENTSREQUEST']._serialized_end=807
-  _globals['_PLANCOMMITMENTSRESPONSE']._serialized_start=809
-  _globals['_PLANCOMMITMENTSRESPONSE']._serialized_end=903
+  _globals['_COMMITMENTPOLICY']._serialized_start=194
+  _globals['_COMMITMENTPOLICY']._serialized_end=603
+  _globals['_USAGESCENARIO']._serialized_start=606
+  _globals['_USAGESCENARIO']._serialized_end=777
+  _globals['_DECOMMISSIONEVENT']._serialized_start=779
+  _globals['_DECOMMISSIONEVENT']._serialized_end=855
+  _globals['_RISKPOLICY']._serialized_start=858
+  _globals['_RISKPOLICY']._serialized_end=1112
+  _globals['_LADDERPOLICY']._serialized_start=1114
+  _globals['_LADDERPOLICY']._serialized_end=1170
+  _globals['_PLANCOMMITMENTSREQUEST']._serialized_start=1173
+  _globals['_PLANCOMMITMENTSREQUEST']._serialized_end=1534
+  _globals['_PLANCOMMITMENTSRESPONSE']._serialized_start=1537
+  _globals['_PLANCOMMITMENTSRESPONSE']._serialized_end=1803
+  _globals['_MONTHLYCOMMITMENTFIGURES']._serialized_start=1806
+  _globals['_MONTHLYCOMMITMENTFIGURES']._serialized_end=2171
+  _globals['_LADDERTRANCHE']._serialized_start=2174
+  _globals['_LADDERTRANCHE']._serialized_end=2330
+  _globals['_LADDERCOMPARISON']._serialized_start=2333
+  _globals['_LADDERCOMPARISON']._serialized_end=2725
+  _globals['_SCENARIOOUTCOME']._serialized_start=2727
+  _globals['_SCENARIOOUTCOME']._serialized_end=2824
+  _globals['_COMMITMENTPLANDETAIL']._serialized_start=2827
+  _globals['_COMMITMENTPLANDETAIL']._serialized_end=3186
+  _globals['_SAVINGSCURVEPOINT']._serialized_start=3189
+  _globals['_SAVINGSCURVEPOINT']._serialized_end=3450
+  _globals['_SAVINGSCURVE']._serialized_start=3452
+  _globals['_SAVINGSCURVE']._serialized_end=3566
+  _globals['_SCENARIOINFO']._serialized_start=3568
+  _globals['_SCENARIOINFO']._serialized_end=3680
+  _globals['_FORECASTSUMMARY']._serialized_start=3683
+  _globals['_FORECASTSUMMARY']._serialized_end=3883
 # @@protoc_insertion_point(module_scope)

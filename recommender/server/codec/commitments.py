@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from google.protobuf import timestamp_pb2
 from pydantic import ValidationError
 
 from recommender.api.v1 import commitments_pb2 as cpb
@@ -19,6 +20,7 @@ from recommender.domain.commitments import (
     CommitmentOffering,
     CommitmentRequest,
     PaymentOption,
+    PlanDetail,
     Term,
     UsageClass,
 )
@@ -34,6 +36,7 @@ from recommender.server.codec.common import (
     pydantic_violations,
     require_no_errors,
     timestamp_to_datetime,
+    to_money,
 )
 
 MAX_VIOLATIONS = 100
@@ -175,6 +178,45 @@ def _check_references(req: CommitmentRequest, errors: ViolationCollector) -> Non
                     )
 
 
+def _decode_risk(risk: cpb.RiskPolicy) -> dict[str, Any]:
+    """Plain dict of a RiskPolicy (proto zero values mean the defaults)."""
+    return {
+        "scenarios": [
+            {
+                "name": s.name,
+                "probability": s.probability,
+                "monthly_growth": s.monthly_growth,
+                "level_multiplier": s.level_multiplier or 1.0,
+                "decommissions": [
+                    {"class_id": d.class_id, "month": d.month, "fraction": d.fraction}
+                    for d in s.decommissions
+                ],
+            }
+            for s in risk.scenarios
+        ],
+        "sample_count": risk.sample_count or 8,
+        "cvar_level": risk.cvar_level or 0.9,
+        "balanced_risk_aversion": risk.balanced_risk_aversion or 0.5,
+        "conservative_risk_aversion": risk.conservative_risk_aversion or 0.9,
+        "max_lock_in_currency_months": risk.max_lock_in_currency_months,
+        "seed": risk.seed,
+        "rows_per_month": risk.rows_per_month or 12,
+    }
+
+
+def _check_scenarios(
+    req: cpb.PlanCommitmentsRequest, class_ids: list[str], errors: ViolationCollector
+) -> None:
+    horizon = req.policy.horizon_months or 12
+    for i, scenario in enumerate(req.policy.risk.scenarios):
+        for k, event in enumerate(scenario.decommissions):
+            path = f"policy.risk.scenarios[{i}].decommissions[{k}]"
+            if event.class_id and event.class_id not in class_ids:
+                errors.add(f"{path}.class_id", f"unknown usage class '{event.class_id}'")
+            if event.month >= horizon:
+                errors.add(f"{path}.month", f"{event.month} is not inside the {horizon}-month horizon")
+
+
 def decode_plan_commitments(req: cpb.PlanCommitmentsRequest) -> CommitmentRequest:
     """Validate and convert a PlanCommitmentsRequest; raises InvalidArgumentError listing every problem."""
     errors = ViolationCollector(limit=MAX_VIOLATIONS)
@@ -183,6 +225,7 @@ def decode_plan_commitments(req: cpb.PlanCommitmentsRequest) -> CommitmentReques
     classes = [decode_usage_class(c, f"usage_classes[{j}]", errors) for j, c in enumerate(req.usage_classes)]
     class_ids = [c["class_id"] for c in classes]
     usage = _decode_usage(req, class_ids, errors)
+    _check_scenarios(req, class_ids, errors)
     policy = req.policy
     terms = [
         enum_to_domain(t, pb.CommitmentTerm, Term, "COMMITMENT_TERM_", f"policy.allowed_terms[{i}]", errors)
@@ -232,6 +275,13 @@ def decode_plan_commitments(req: cpb.PlanCommitmentsRequest) -> CommitmentReques
             "allowed_payment_options": [p for p in payments if p is not None],
             "stress_usage_drop": policy.stress_usage_drop or 0.2,
             "joint_only": policy.joint_only,
+            "risk": _decode_risk(policy.risk) if policy.HasField("risk") else None,
+            "ladder": {
+                "tranches": policy.ladder.tranches or 1,
+                "spacing_months": policy.ladder.spacing_months or 1,
+            }
+            if policy.HasField("ladder")
+            else None,
         },
     }
     domain: CommitmentRequest | None = None
@@ -250,9 +300,114 @@ def decode_plan_commitments(req: cpb.PlanCommitmentsRequest) -> CommitmentReques
 
 def encode_plan_commitments(outcome: CommitmentOutcome) -> cpb.PlanCommitmentsResponse:
     """Domain outcome -> PlanCommitmentsResponse."""
-    return cpb.PlanCommitmentsResponse(
-        plans=[plan_to_proto(p) for p in outcome.plans], warnings=outcome.warnings
+    cur = outcome.plans[0].currency_code if outcome.plans else "USD"
+    msg = cpb.PlanCommitmentsResponse(
+        plans=[plan_to_proto(p) for p in outcome.plans],
+        warnings=outcome.warnings,
+        details=[_detail_to_proto(d, cur) for d in outcome.details],
     )
+    if outcome.curve is not None:
+        msg.curve.CopyFrom(
+            cpb.SavingsCurve(
+                reference_plan_id=outcome.curve.reference_plan_id,
+                basis=outcome.curve.basis,
+                points=[
+                    cpb.SavingsCurvePoint(
+                        scale=p.scale,
+                        commitment_per_hour=to_money(p.commitment_per_hour, cur),
+                        monthly_savings=to_money(p.monthly_savings, cur),
+                        coverage=p.coverage,
+                        utilization=p.utilization,
+                        waste=p.waste,
+                        cvar_monthly_savings=to_money(p.cvar_monthly_savings, cur),
+                        probability_of_loss=p.probability_of_loss,
+                    )
+                    for p in outcome.curve.points
+                ],
+            )
+        )
+    if outcome.forecast is not None:
+        f = outcome.forecast
+        msg.forecast.CopyFrom(
+            cpb.ForecastSummary(
+                history_hours=f.history_hours,
+                seasonal_period_hours=f.seasonal_period_hours,
+                trend_percent_per_month=f.trend_percent_per_month,
+                horizon_months=f.horizon_months,
+                scenarios=[
+                    cpb.ScenarioInfo(
+                        name=s.name,
+                        probability=s.probability,
+                        monthly_on_demand_equivalent_cost=to_money(s.monthly_on_demand_equivalent_cost, cur),
+                    )
+                    for s in f.scenarios
+                ],
+                method=f.method,
+            )
+        )
+    return msg
+
+
+def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
+    ts = timestamp_pb2.Timestamp()
+    ts.FromDatetime(moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return ts
+
+
+def _detail_to_proto(d: PlanDetail, cur: str) -> cpb.CommitmentPlanDetail:
+    msg = cpb.CommitmentPlanDetail(
+        plan_id=d.plan_id,
+        risk_aversion=d.risk_aversion,
+        commitment_per_hour=to_money(d.commitment_per_hour, cur),
+        months=[
+            cpb.MonthlyCommitmentFigures(
+                month=m.month,
+                start_time=_timestamp(m.start_time),
+                on_demand_equivalent_cost=to_money(m.on_demand_equivalent_cost, cur),
+                commitment_cost=to_money(m.commitment_cost, cur),
+                savings=to_money(m.savings, cur),
+                worst_scenario_savings=to_money(m.worst_scenario_savings, cur),
+                coverage=m.coverage,
+                utilization=m.utilization,
+                waste=m.waste,
+                expiring_commitment_ids=m.expiring_commitment_ids,
+            )
+            for m in d.months
+        ],
+        schedule=[
+            cpb.LadderTranche(
+                month=t.month,
+                offering_id=t.offering_id,
+                quantity=t.quantity,
+                min_quantity=t.min_quantity,
+                max_quantity=t.max_quantity,
+                quantity_unit=t.quantity_unit,
+                renewal_of=t.renewal_of,
+            )
+            for t in d.schedule
+        ],
+        scenarios=[
+            cpb.ScenarioOutcome(
+                name=s.name, probability=s.probability, monthly_savings=to_money(s.monthly_savings, cur)
+            )
+            for s in d.scenarios
+        ],
+    )
+    if d.ladder_comparison is not None:
+        c = d.ladder_comparison
+        msg.ladder_comparison.CopyFrom(
+            cpb.LadderComparison(
+                buy_now_monthly_savings=to_money(c.buy_now_monthly_savings, cur),
+                ladder_monthly_savings=to_money(c.ladder_monthly_savings, cur),
+                buy_now_cvar_monthly_savings=to_money(c.buy_now_cvar_monthly_savings, cur),
+                ladder_cvar_monthly_savings=to_money(c.ladder_cvar_monthly_savings, cur),
+                buy_now_lock_in_currency_months=c.buy_now_lock_in_currency_months,
+                ladder_lock_in_currency_months=c.ladder_lock_in_currency_months,
+                buy_now_probability_of_loss=c.buy_now_probability_of_loss,
+                ladder_probability_of_loss=c.ladder_probability_of_loss,
+            )
+        )
+    return msg
 
 
 def encode_offering(offering: CommitmentOffering) -> pb.CommitmentOffering:
