@@ -347,17 +347,31 @@ def _right_size_seeds() -> list[Message]:
 
 
 def _consolidation_seeds() -> list[Message]:
-    line = vpb.PriceLine(capability="crm", tiers=[vpb.PriceTier(min_quantity=0, unit_price=10.0)])
-    return [
-        vpb.ConsolidateVendorsRequest(
-            currency_code="USD",
-            demands=[vpb.Demand(demand_id="d1", capability="crm", quantity=10, unit="seat")],
-            vendors=[
-                vpb.VendorOffer(vendor_id="v1", lines=[line]),
-                vpb.VendorOffer(vendor_id="v2", lines=[line]),
+    def line(line_id: str, price: float) -> vpb.PriceLine:
+        return vpb.PriceLine(
+            line_id=line_id,
+            capabilities=["crm"],
+            tiers=[
+                vpb.PriceTier(min_quantity=0, unit_price=price),
+                vpb.PriceTier(min_quantity=50, unit_price=price * 0.8),
             ],
         )
+
+    demands = [
+        vpb.Demand(demand_id="d1", capability="crm", quantity=10, unit="seat", current_vendor_id="v1"),
+        vpb.Demand(demand_id="d2", capability="crm", quantity=60, unit="seat"),
     ]
+    vendors = [
+        vpb.VendorOffer(vendor_id="v1", lines=[line("v1-crm", 12.0)], fixed_monthly_fee=50.0),
+        vpb.VendorOffer(vendor_id="v2", lines=[line("v2-crm", 10.0)], onboarding_cost=100.0),
+    ]
+    base = vpb.ConsolidateVendorsRequest(
+        currency_code="USD",
+        demands=demands,
+        vendors=vendors,
+        policy=vpb.ConsolidationPolicy(max_vendors=2, horizon_months=12),
+    )
+    return [base]
 
 
 def _routing_seeds() -> list[Message]:
