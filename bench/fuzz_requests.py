@@ -139,7 +139,17 @@ def _atheris_child(runs: int, stats_path: str, corpus: str) -> None:
             flush()
             raise AssertionError(f"{spec.name}: {problem}\nrequest: {request!r}")
 
-    atheris.Setup([sys.argv[0], f"-runs={runs}", "-max_len=16384", "-rss_limit_mb=4096", corpus], test_one)
+    artifacts = str(
+        Path(stats_path).parent / "crash-"
+    )  # failing inputs land next to the stats, not in the repo
+    args = [
+        sys.argv[0],
+        f"-runs={runs}",
+        "-max_len=16384",
+        "-rss_limit_mb=4096",
+        f"-artifact_prefix={artifacts}",
+    ]
+    atheris.Setup([*args, corpus], test_one)
     atheris.Fuzz()
 
 
@@ -187,6 +197,8 @@ def atheris_campaign(runs: int) -> int:
         print(f"\n== atheris: NOT RUN ({error}); install it with `pip install atheris` (Linux x86_64 wheels)")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
+        for crash in Path(tmp).glob("crash-*"):
+            crash.unlink()
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         seeds = _write_corpus(corpus)
@@ -224,7 +236,7 @@ def atheris_campaign(runs: int) -> int:
     if tail:
         print("   libFuzzer: " + tail[-1].strip())
     if proc.returncode != 0:
-        print("\n".join(proc.stderr.splitlines()[-40:]))
+        print("\n".join(proc.stderr.splitlines()[-60:]))
     return failures
 
 
