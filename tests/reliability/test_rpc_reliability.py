@@ -177,3 +177,15 @@ def test_absurd_magnitudes_are_invalid_argument_naming_the_field(stub: service_g
     assert any(d.Unpack(bad) for d in status.details if d.Is(bad.DESCRIPTOR))
     fields = {v.field for v in bad.field_violations}
     assert fields == {"usage.series[0].quantity[5]", "usage_classes[1].normalization_factor"}
+
+
+def test_amounts_beyond_the_money_range_are_a_named_limit(stub: service_grpc.RecommenderStub) -> None:
+    # found by bench/fuzz_requests.py: an on-demand rate of 1e15 (inside the number bound) made monthly
+    # amounts beyond what Decimal at nano precision and google.type.Money can carry (INTERNAL before)
+    request = small_request()
+    request.usage_classes[0].on_demand_rate = 1e15
+    request.offerings[0].spend_commitment.rates[0].rate = 7e14
+    with pytest.raises(grpc.RpcError) as info:
+        stub.PlanCommitments(request, timeout=60)
+    assert info.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert _error_info(info.value).metadata["limit"] == "money_range"  # type: ignore[arg-type]
