@@ -13,8 +13,11 @@ from recommender.api.v1 import routing_pb2 as wpb
 from recommender.errors import NotImplementedLeverError
 from recommender.planning.commitment_plans import plan_commitments
 from recommender.planning.consolidation_plans import plan_consolidation
+from recommender.planning.routing_plans import route_workloads
 from recommender.server.codec.commitments import decode_plan_commitments, encode_plan_commitments
 from recommender.server.codec.consolidation import decode_consolidate_vendors, encode_consolidate_vendors
+from recommender.server.codec.rightsizing import right_size_serialized
+from recommender.server.codec.routing import decode_route_workloads, encode_route_workloads
 from recommender.server.context import Context
 from recommender.server.runner import SolveRunner
 
@@ -43,8 +46,12 @@ class RecommenderServicer(service_grpc.RecommenderServicer):
     async def RightSize(  # noqa: N802
         self, request: rpb.RightSizeRequest, context: Context
     ) -> rpb.RightSizeResponse:
-        """Right-sizing (not yet available)."""
-        raise _unavailable("RightSize", "the right-sizing lever")
+        """Right-sizing of resources and fleet packing (decoded, solved and encoded in a worker:
+        serialized protos cross the process boundary far faster than the domain objects).
+        """
+        payload = await asyncio.to_thread(request.SerializeToString)
+        answer = await self._runner.run(right_size_serialized, payload, context)
+        return await asyncio.to_thread(rpb.RightSizeResponse.FromString, answer)
 
     async def ConsolidateVendors(  # noqa: N802
         self, request: vpb.ConsolidateVendorsRequest, context: Context
@@ -57,8 +64,10 @@ class RecommenderServicer(service_grpc.RecommenderServicer):
     async def RouteWorkloads(  # noqa: N802
         self, request: wpb.RouteWorkloadsRequest, context: Context
     ) -> wpb.RouteWorkloadsResponse:
-        """Workload routing (not yet available)."""
-        raise _unavailable("RouteWorkloads", "the workload-routing lever")
+        """Workload routing: instances or model APIs under quotas, SLOs, residency and carbon."""
+        domain = await asyncio.to_thread(decode_route_workloads, request)
+        outcome = await self._runner.run(route_workloads, domain, context)
+        return encode_route_workloads(outcome)
 
     async def Recommend(  # noqa: N802
         self, request: apb.RecommendRequest, context: Context

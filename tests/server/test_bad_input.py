@@ -10,7 +10,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from clients.client import RecommenderCallError, RecommenderClient
 from recommender.api.v1 import commitments_pb2 as cpb
 from recommender.api.v1 import common_pb2 as pb
-from recommender.api.v1 import recommend_pb2, rightsizing_pb2, routing_pb2
+from recommender.api.v1 import recommend_pb2, routing_pb2
 from tests.requests import commitment_request, reserved_offering, spend_offering
 
 
@@ -91,8 +91,6 @@ def test_discount_rate_not_below_on_demand(client: RecommenderClient) -> None:
 @pytest.mark.parametrize(
     ("method", "request_msg"),
     [
-        ("right_size", rightsizing_pb2.RightSizeRequest()),
-        ("route_workloads", routing_pb2.RouteWorkloadsRequest()),
         ("recommend", recommend_pb2.RecommendRequest()),
     ],
 )
@@ -101,6 +99,14 @@ def test_unimplemented_levers_say_so(client: RecommenderClient, method: str, req
         getattr(client, method)(request_msg)
     assert info.value.code == grpc.StatusCode.UNIMPLEMENTED
     assert "not implemented" in info.value.message and info.value.reason == "LEVER_NOT_IMPLEMENTED"
+
+
+def test_empty_route_workloads_request_is_invalid(client: RecommenderClient) -> None:
+    """RouteWorkloads is implemented: an empty request is bad input, not UNIMPLEMENTED."""
+    with pytest.raises(RecommenderCallError) as info:
+        client.route_workloads(routing_pb2.RouteWorkloadsRequest())
+    assert info.value.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert "workloads" in dict(info.value.field_violations)
 
 
 def test_tiny_deadline_on_large_problem_is_deadline_exceeded(
