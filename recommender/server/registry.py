@@ -141,7 +141,12 @@ register_limit("offers", 100_000, "offers", "compute and model-API offers in a r
 register_limit(
     "workload_offer_pairs", 5_000_000, "pairs", "workloads x offers: the size of the routing model"
 )
-register_limit("routing_rules", 100_000, "rules", "throughput profiles plus quotas in a routing request")
+register_limit(
+    "routing_rules",
+    100_000,
+    "rules",
+    "throughput profiles, quotas and accelerator specs in a routing request",
+)
 register_limit("focus_csv_bytes", 100 * 1024 * 1024, "bytes", "size of an inline FOCUS export")
 
 
@@ -163,14 +168,14 @@ def commitment_sizes(r: cpb.PlanCommitmentsRequest) -> dict[str, int]:
 
 def right_size_sizes(r: rpb.RightSizeRequest) -> dict[str, int]:
     """Sizes of a RightSizeRequest."""
-    samples = sum(len(m.values) for res in r.resources for m in res.metrics)
+    samples = sum(len(m.values) + len(m.centi_values) for res in r.resources for m in res.metrics)
     samples += sum(len(m.cpu_usage) + len(m.memory_usage_gib) for m in r.fleet.members)
     return {
         "resources": len(r.resources),
         "metric_samples": samples,
         "catalog_entries": len(r.catalog),
         "fleet_members": len(r.fleet.members),
-        "usage_classes": len(r.usage_classes),
+        "usage_classes": len(r.usage_classes) + len(r.other_usage),
         "existing_commitments": len(r.existing_commitments),
     }
 
@@ -192,7 +197,7 @@ def routing_sizes(r: wpb.RouteWorkloadsRequest) -> dict[str, int]:
         "workloads": len(r.workloads),
         "offers": offers,
         "workload_offer_pairs": len(r.workloads) * offers,
-        "routing_rules": len(r.throughput_profiles) + len(r.quotas),
+        "routing_rules": len(r.throughput_profiles) + len(r.quotas) + len(r.accelerator_specs),
     }
 
 
