@@ -433,10 +433,23 @@ def outcome_from_status(status: status_pb2.Status) -> Outcome:
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\]]*\])*)")
 
 
+def _split_path(path: str) -> list[str]:
+    """Split on dots outside brackets (map keys such as ``tags[a.b]`` may contain dots)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(path):
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == "." and depth == 0:
+            parts.append(path[start:i])
+            start = i + 1
+    parts.append(path[start:])
+    return parts
+
+
 def resolves(desc: descriptor.Descriptor, path: str) -> bool:
     """Whether ``a.b[3].c[17]`` names a field of ``desc`` (indexes only on repeated fields)."""
     current: descriptor.Descriptor | None = desc
-    parts = path.split(".")
+    parts = _split_path(path)
     for n, part in enumerate(parts):
         match = _SEGMENT.fullmatch(part)
         if match is None or current is None:

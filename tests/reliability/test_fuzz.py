@@ -55,6 +55,8 @@ def test_seeds_are_valid_requests(
 
 
 def test_the_rule_checks_field_paths_against_the_schema() -> None:
+    rs = RPCS["/finops.recommender.v1.Recommender/RightSize"].request_type.DESCRIPTOR
+    assert fuzzlib.resolves(rs, "fleet.current_nodes[../]") and fuzzlib.resolves(rs, "resources[0].tags[a.b]")
     desc = cpb.PlanCommitmentsRequest.DESCRIPTOR
     for path in (
         "usage.series[2].quantity[17]",

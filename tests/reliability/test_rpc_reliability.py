@@ -189,3 +189,15 @@ def test_amounts_beyond_the_money_range_are_a_named_limit(stub: service_grpc.Rec
         stub.PlanCommitments(request, timeout=60)
     assert info.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert _error_info(info.value).metadata["limit"] == "money_range"  # type: ignore[arg-type]
+
+
+def test_a_vanishing_instance_capacity_is_invalid_argument(stub: service_grpc.RecommenderStub) -> None:
+    # found by bench/fuzz_requests.py after the routing merge: vcpus = 1e-300 overflowed an instance count
+    from tests.reliability.fuzzlib import SEEDS
+
+    request = SEEDS["RouteWorkloads"]()[0]
+    request.compute_offers[0].instance.vcpus = 1e-300  # type: ignore[attr-defined]
+    with pytest.raises(grpc.RpcError) as info:
+        stub.RouteWorkloads(request, timeout=60)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "compute_offers[0].instance.vcpus" in (info.value.details() or "")
