@@ -150,7 +150,7 @@ class Admission:
     """The checks every request passes before decoding: size limits and number magnitudes."""
 
     limits: Limits
-    max_abs_number: float = 1e15
+    max_abs_number: float = 1e12
 
     def check(self, spec_name: str, request: Message) -> tuple[int, dict[str, int]]:
         """``(bytes, sizes)`` of an admitted request; RESOURCE_EXHAUSTED / INVALID_ARGUMENT otherwise."""
@@ -180,7 +180,7 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
         limits: Limits,
         cache: ResponseCache | None = None,
         cacheable: Callable[[Message], bool] = all_plans_optimal,
-        max_abs_number: float = 1e15,
+        max_abs_number: float = 1e12,
     ) -> None:
         self._admission = Admission(limits, max_abs_number)
         self._limits = limits

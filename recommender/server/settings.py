@@ -49,7 +49,7 @@ class Settings(BaseModel):
     max_solve_seconds: Annotated[float, Field(gt=0, le=3600)] = 120.0
     deadline_margin_seconds: Annotated[float, Field(ge=0, le=60)] = 0.25
     # limits (name -> value; 0 = off)
-    max_abs_number: Annotated[float, Field(ge=0)] = 1e15
+    max_abs_number: Annotated[float, Field(ge=0)] = 1e12
     limits: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
     # auth
     auth_token_file: Path | None = None

@@ -180,11 +180,12 @@ def test_absurd_magnitudes_are_invalid_argument_naming_the_field(stub: service_g
 
 
 def test_amounts_beyond_the_money_range_are_a_named_limit(stub: service_grpc.RecommenderStub) -> None:
-    # found by bench/fuzz_requests.py: an on-demand rate of 1e15 (inside the number bound) made monthly
+    # found by bench/fuzz_requests.py: an on-demand rate of 1e15 (then inside the number bound) made monthly
     # amounts beyond what Decimal at nano precision and google.type.Money can carry (INTERNAL before)
     request = small_request()
-    request.usage_classes[0].on_demand_rate = 1e15
-    request.offerings[0].spend_commitment.rates[0].rate = 7e14
+    request.usage_classes[0].on_demand_rate = 1e11  # inside the number bound, x 1e6 units x 730 h
+    request.offerings[0].spend_commitment.rates[0].rate = 7e10
+    request.usage.series[0].quantity[:] = [1e6] * len(request.usage.series[0].quantity)
     with pytest.raises(grpc.RpcError) as info:
         stub.PlanCommitments(request, timeout=60)
     assert info.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
