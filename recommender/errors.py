@@ -76,6 +76,12 @@ class SolverCrashedError(RecommenderError):
     reason = "SOLVER_CRASHED"
 
 
+class SolverFailedError(RecommenderError):
+    """The solver itself failed (not a time limit, not infeasibility); reported as INTERNAL."""
+
+    reason = "SOLVER_FAILED"
+
+
 class NotImplementedLeverError(RecommenderError):
     """The lever exists in the API but is not available yet."""
 

@@ -35,7 +35,21 @@ def solve(
     """
     solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=mip_gap, threads=threads)
     started = time.perf_counter()
-    model.solve(solver)
+    try:
+        model.solve(solver)
+    except (pulp.PulpSolverError, RuntimeError, ValueError, OverflowError) as error:
+        # A solver failure is an outcome to report, not a crash.
+        return SolveReport(
+            solver=solver_name(),
+            status=SolveStatus.NOT_SOLVED,
+            objective=math.inf,
+            bound=-math.inf,
+            solve_seconds=time.perf_counter() - started,
+            variables=model.numVariables(),
+            constraints=model.numConstraints(),
+            time_limit_seconds=time_limit,
+            message=f"solver error: {error}",
+        )
     elapsed = time.perf_counter() - started
     highs = model.solverModel
     status = _status(highs, model)

@@ -32,7 +32,13 @@ from recommender.domain.common import (
     SolverSummary,
     money,
 )
-from recommender.errors import FieldViolation, InfeasibleError, InvalidArgumentError, SolveTimeoutError
+from recommender.errors import (
+    FieldViolation,
+    InfeasibleError,
+    InvalidArgumentError,
+    SolverFailedError,
+    SolveTimeoutError,
+)
 from recommender.planning.commitment_figures import figures
 from recommender.planning.commitment_frontier import plan_frontier
 from recommender.planning.commitment_inputs import PreparedProblem, prepare
@@ -236,6 +242,8 @@ def _solve(problem: CommitmentProblem, time_limit: float | None) -> CommitmentSo
             "No purchase satisfies the constraints (check max_upfront and max_quantity).",
             binding=["upfront_budget"],
         )
+    if solution.report.message.startswith("solver error"):
+        raise SolverFailedError(f"The commitment model could not be solved: {solution.report.message}")
     raise SolveTimeoutError(
         f"The solver found no solution within the time limit of {solution.report.time_limit_seconds} s."
     )

@@ -171,3 +171,22 @@ def test_proven_optimum_reports_zero_gap(name: str) -> None:
     assert report.bound <= optimum + 1e-9
     assert report.bound == pytest.approx(optimum, abs=1e-9), "bound does not prove the optimum"
     assert report.relative_gap <= 1e-9
+
+
+def test_solver_failure_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failing solver returns NOT_SOLVED with the reason instead of raising."""
+    import pulp
+
+    from solvers.pulp_runner import solve
+    from solvers.result import SolveStatus
+
+    def boom(self: object, *args: object, **kwargs: object) -> None:
+        raise pulp.PulpSolverError("simulated HiGHS failure")
+
+    model = pulp.LpProblem("m", pulp.LpMinimize)
+    x = model.add_variable("x", 0, 1)
+    model += x
+    monkeypatch.setattr(pulp.LpProblem, "solve", boom)
+    report = solve(model)
+    assert report.status is SolveStatus.NOT_SOLVED
+    assert "simulated HiGHS failure" in report.message
