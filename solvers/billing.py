@@ -29,7 +29,7 @@ checks the exact cases against an independent LP.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 import numpy as np
@@ -135,3 +135,26 @@ def simulate(problem: CommitmentProblem, reserved_units: FloatArray, spend_commi
 def plan_cost(problem: CommitmentProblem, reserved_units: FloatArray, spend_commitment: FloatArray) -> float:
     """Window cost of a purchase under the billing rules."""
     return simulate(problem, reserved_units, spend_commitment).total_cost
+
+
+def costs_under_scaling(
+    problem: CommitmentProblem, reserved_units: FloatArray, spend_commitment: FloatArray, factors: FloatArray
+) -> FloatArray:
+    """Window cost of a purchase when all usage is multiplied by each of ``factors``.
+
+    Hours are billed independently, so the scaled windows are stacked and billed
+    in one vectorised pass.
+    """
+    k = len(factors)
+    stacked = replace(
+        problem,
+        usage=(problem.usage[None, :, :] * np.asarray(factors, dtype=np.float64)[:, None, None]).reshape(
+            k * problem.hours, problem.classes
+        ),
+        held=tuple(
+            replace(h, active=None if h.active is None else np.tile(h.active, k)) for h in problem.held
+        ),
+    )
+    hourly = simulate(stacked, reserved_units, spend_commitment).hourly_cost()
+    totals: FloatArray = hourly.reshape(k, problem.hours).sum(axis=1)
+    return totals

@@ -45,7 +45,7 @@ from recommender.planning.commitment_inputs import PreparedProblem, prepare
 from recommender.planning.default_offerings import DEFAULT_CATALOGUE_SCOPE, default_offerings
 from recommender.planning.ranking import group_id, rank
 from recommender.planning.summaries import solver_summary
-from solvers.billing import Billing, simulate
+from solvers.billing import Billing, costs_under_scaling, simulate
 from solvers.commitment_problem import CommitmentProblem, FloatArray
 from solvers.commitments import CommitmentSolution, solve_commitments
 
@@ -431,12 +431,6 @@ def _marginal(problem: CommitmentProblem, sol: CommitmentSolution, pos: int, res
     return _monthly((simulate(problem, x, c).total_cost - base) / step, problem.hours)
 
 
-def _scaled(problem: CommitmentProblem, factor: float) -> CommitmentProblem:
-    from dataclasses import replace
-
-    return replace(problem, usage=problem.usage * factor)
-
-
 def _risk(
     request: CommitmentRequest,
     prepared: PreparedProblem,
@@ -472,29 +466,35 @@ def _risk(
     ]
     drop = request.policy.stress_usage_drop
 
-    def savings_at(d: float) -> float:
-        scaled = _scaled(problem, 1.0 - d)
-        zero = (np.zeros_like(sol.reserved_units), np.zeros_like(sol.spend_commitment))
-        return _monthly(
-            simulate(scaled, *zero).total_cost
-            - simulate(scaled, sol.reserved_units, sol.spend_commitment).total_cost,
-            hours,
-        )
+    zero = (np.zeros_like(sol.reserved_units), np.zeros_like(sol.spend_commitment))
 
-    lo, hi = 0.0, 1.0
-    if savings_at(1.0) >= 0:
+    def savings_at(drops: FloatArray) -> FloatArray:
+        """Monthly savings when usage falls by each of ``drops`` (one vectorised billing pass each)."""
+        factors = 1.0 - drops
+        base = costs_under_scaling(problem, *zero, factors)
+        plan = costs_under_scaling(problem, sol.reserved_units, sol.spend_commitment, factors)
+        return (base - plan) / hours * HOURS_PER_MONTH
+
+    # Largest usage drop before the plan costs more than the baseline: a 41-point grid, then a
+    # 41-point grid inside the bracket where savings turn negative (resolution 1/1600).
+    grid = np.linspace(0.0, 1.0, 41)
+    negative = np.flatnonzero(savings_at(grid) < 0)
+    if negative.size == 0:
         lo = 1.0
     else:
-        for _ in range(30):
-            mid = 0.5 * (lo + hi)
-            lo, hi = (mid, hi) if savings_at(mid) >= 0 else (lo, mid)
+        first = int(negative[0])
+        lo = float(grid[max(first - 1, 0)])
+        if first > 0:
+            fine = np.linspace(grid[first - 1], grid[first], 41)
+            ok = np.flatnonzero(savings_at(fine) >= 0)
+            lo = float(fine[ok[-1]]) if ok.size else lo
     return RiskFigures(
         committed_spend=money(total_committed),
         lock_in_currency_months=lock_in,
         weighted_term_months=lock_in / total_committed if total_committed > 0 else 0.0,
         worst_month_savings=money(min(month_savings) if month_savings else 0.0),
         stress_usage_drop=drop,
-        stressed_monthly_savings=money(savings_at(drop)),
+        stressed_monthly_savings=money(float(savings_at(np.array([drop]))[0])),
         break_even_usage_drop=lo,
     )
 

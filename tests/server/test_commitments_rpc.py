@@ -135,3 +135,18 @@ def test_all_upfront_reserved_instance_break_even_month(client: RecommenderClien
     assert _amount(action.upfront_cost) == pytest.approx(upfront * k_star)
     covered_value_per_month = p * np.minimum(counts, k_star).mean() * HOURS_PER_MONTH
     assert action.break_even_months == pytest.approx(upfront * k_star / covered_value_per_month, rel=1e-6)
+
+
+def test_break_even_usage_drop_and_stress_test_closed_form(client: RecommenderClient) -> None:
+    """Constant usage u fully covered by a savings plan at discount d: savings at a usage drop x are
+    (1 - x) u p - (1 - d) u p per hour, so the plan stops saving at x = d, and at the stress drop s
+    it saves (d - s) u p per hour."""
+    u, p, d, s = 10.0, 0.4, 0.27, 0.2
+    request = commitment_request({"vm": [u] * 200}, {"vm": p}, [spend_offering("sp", {"vm": (1 - d) * p})])
+    request.policy.stress_usage_drop = s
+    plan = client.plan_commitments(request).plans[0]
+    assert plan.actions[0].quantity == pytest.approx((1 - d) * p * u)
+    assert d - 1 / 1600 - 1e-9 <= plan.risk.break_even_usage_drop <= d + 1e-9
+    assert _amount(plan.risk.stressed_monthly_savings) == pytest.approx(
+        (d - s) * u * p * HOURS_PER_MONTH, rel=1e-6
+    )

@@ -269,3 +269,27 @@ def test_uneven_broad_discounts_bill_above_the_free_allocation_and_the_solver_sa
     assert report.objective == pytest.approx(4.0 / 9.0, rel=1e-9)
     assert report.bound == pytest.approx(1.0 / 11.0, rel=1e-9)
     assert report.status is SolveStatus.FEASIBLE and report.relative_gap > 0
+
+
+def test_costs_under_scaling_equals_billing_each_scaled_window() -> None:
+    """The stacked evaluation bills each scaled window exactly as billing it on its own."""
+    from dataclasses import replace
+
+    from solvers.billing import costs_under_scaling
+
+    rng = np.random.default_rng(3)
+    usage = rng.gamma(2.0, 2.0, size=(30, 3))
+    held_active = rng.random(30) < 0.6
+    problem = CommitmentProblem(
+        usage,
+        np.array([1.0, 0.8, 1.2]),
+        np.ones(3),
+        reserved=(ReservedOffer("ri", (0, 1), 1.0, 0.5),),
+        spend=(SpendOffer("sp", (0, 1, 2), (0.7, 0.6, 0.9)),),
+        held=(HeldCommitment(SpendOffer("old", (2,), (1.0,)), 0.8, held_active),),
+    )
+    x, c = np.array([2.0]), np.array([1.3])
+    factors = np.array([1.0, 0.75, 0.3, 0.0])
+    stacked = costs_under_scaling(problem, x, c, factors)
+    one_by_one = [simulate(replace(problem, usage=usage * f), x, c).total_cost for f in factors]
+    assert stacked == pytest.approx(one_by_one, rel=1e-12, abs=1e-12)
