@@ -15,6 +15,7 @@ from recommender.planning.commitment_plans import plan_commitments
 from recommender.planning.consolidation_plans import plan_consolidation
 from recommender.server.codec.commitments import decode_plan_commitments, encode_plan_commitments
 from recommender.server.codec.consolidation import decode_consolidate_vendors, encode_consolidate_vendors
+from recommender.server.codec.recommend import recommend_serialized
 from recommender.server.codec.rightsizing import right_size_serialized
 from recommender.server.context import Context
 from recommender.server.runner import SolveRunner
@@ -68,5 +69,7 @@ class RecommenderServicer(service_grpc.RecommenderServicer):
     async def Recommend(  # noqa: N802
         self, request: apb.RecommendRequest, context: Context
     ) -> apb.RecommendResponse:
-        """Cross-lever plans (not yet available)."""
-        raise _unavailable("Recommend", "cross-lever planning (it needs all four levers)")
+        """Ranked plans across levers (decoded with the FOCUS export, planned and encoded in a worker)."""
+        payload = await asyncio.to_thread(request.SerializeToString)
+        answer = await self._runner.run(recommend_serialized, payload, context)
+        return await asyncio.to_thread(apb.RecommendResponse.FromString, answer)
