@@ -13,10 +13,12 @@ from recommender.api.v1 import routing_pb2 as wpb
 from recommender.errors import NotImplementedLeverError
 from recommender.planning.commitment_plans import plan_commitments
 from recommender.planning.consolidation_plans import plan_consolidation
+from recommender.planning.routing_plans import route_workloads
 from recommender.server.codec.commitments import decode_plan_commitments, encode_plan_commitments
 from recommender.server.codec.consolidation import decode_consolidate_vendors, encode_consolidate_vendors
 from recommender.server.codec.recommend import recommend_serialized
 from recommender.server.codec.rightsizing import right_size_serialized
+from recommender.server.codec.routing import decode_route_workloads, encode_route_workloads
 from recommender.server.context import Context
 from recommender.server.runner import SolveRunner
 
@@ -63,8 +65,10 @@ class RecommenderServicer(service_grpc.RecommenderServicer):
     async def RouteWorkloads(  # noqa: N802
         self, request: wpb.RouteWorkloadsRequest, context: Context
     ) -> wpb.RouteWorkloadsResponse:
-        """Workload routing (not yet available)."""
-        raise _unavailable("RouteWorkloads", "the workload-routing lever")
+        """Workload routing: instances or model APIs under quotas, SLOs, residency and carbon."""
+        domain = await asyncio.to_thread(decode_route_workloads, request)
+        outcome = await self._runner.run(route_workloads, domain, context)
+        return encode_route_workloads(outcome)
 
     async def Recommend(  # noqa: N802
         self, request: apb.RecommendRequest, context: Context

@@ -91,7 +91,6 @@ def test_discount_rate_not_below_on_demand(client: RecommenderClient) -> None:
 @pytest.mark.parametrize(
     ("method", "request_msg"),
     [
-        ("route_workloads", routing_pb2.RouteWorkloadsRequest()),
         ("recommend", recommend_pb2.RecommendRequest()),
     ],
 )
@@ -100,6 +99,14 @@ def test_unimplemented_levers_say_so(client: RecommenderClient, method: str, req
         getattr(client, method)(request_msg)
     assert info.value.code == grpc.StatusCode.UNIMPLEMENTED
     assert "not implemented" in info.value.message and info.value.reason == "LEVER_NOT_IMPLEMENTED"
+
+
+def test_empty_route_workloads_request_is_invalid(client: RecommenderClient) -> None:
+    """RouteWorkloads is implemented: an empty request is bad input, not UNIMPLEMENTED."""
+    with pytest.raises(RecommenderCallError) as info:
+        client.route_workloads(routing_pb2.RouteWorkloadsRequest())
+    assert info.value.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert "workloads" in dict(info.value.field_violations)
 
 
 def test_tiny_deadline_on_large_problem_is_deadline_exceeded(

@@ -28,7 +28,7 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from google.type import money_pb2 as google_dot_type_dot_money__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#finops/recommender/v1/routing.proto\x12\x15\x66inops.recommender.v1\x1a\"finops/recommender/v1/common.proto\x1a\'finops/recommender/v1/rightsizing.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x17google/type/money.proto\"\xb1\x01\n\x12LlmInferenceDemand\x12\x13\n\x05model\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x1b\n\x13requests_per_second\x18\x02 \x01(\x01\x12 \n\x18input_tokens_per_request\x18\x03 \x01(\x01\x12!\n\x19output_tokens_per_request\x18\x04 \x01(\x01\x12$\n\x1cmax_time_per_output_token_ms\x18\x05 \x01(\x01\"S\n\x0e\x42\x61tchJobDemand\x12\x11\n\tgpu_hours\x18\x01 \x01(\x01\x12\x16\n\x0egpu_memory_gib\x18\x02 \x01(\x01\x12\x16\n\x0e\x64\x65\x61\x64line_hours\x18\x03 \x01(\x01\"5\n\x10\x43puServiceDemand\x12\r\n\x05vcpus\x18\x01 \x01(\x01\x12\x12\n\nmemory_gib\x18\x02 \x01(\x01\"C\n\rResidencyRule\x12\x19\n\x11\x61llowed_countries\x18\x01 \x03(\t\x12\x17\n\x0f\x61llowed_regions\x18\x02 \x03(\t\"\x8a\x03\n\x08Workload\x12\x19\n\x0bworkload_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x42\n\rllm_inference\x18\x02 \x01(\x0b\x32).finops.recommender.v1.LlmInferenceDemandH\x00\x12:\n\tbatch_job\x18\x03 \x01(\x0b\x32%.finops.recommender.v1.BatchJobDemandH\x00\x12>\n\x0b\x63pu_service\x18\x04 \x01(\x0b\x32\'.finops.recommender.v1.CpuServiceDemandH\x00\x12\x37\n\tresidency\x18\x05 \x01(\x0b\x32$.finops.recommender.v1.ResidencyRule\x12\x1e\n\x16max_carbon_kg_per_hour\x18\x06 \x01(\x01\x12\x13\n\x0bmust_run_on\x18\x07 \x03(\t\x12\x14\n\x0cnever_run_on\x18\x08 \x03(\t\x12\x15\n\rinterruptible\x18\t \x01(\x08\x42\x08\n\x06\x64\x65mand\"\xaa\x01\n\x0c\x43omputeOffer\x12\x16\n\x08offer_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12;\n\x08instance\x18\x02 \x01(\x0b\x32#.finops.recommender.v1.InstanceTypeB\x04\xe2\x41\x01\x02\x12\x0f\n\x07\x63ountry\x18\x03 \x01(\t\x12\"\n\x1a\x63\x61rbon_intensity_g_per_kwh\x18\x04 \x01(\x01\x12\x10\n\x08power_kw\x18\x05 \x01(\x01\"\x82\x02\n\rModelApiOffer\x12\x16\n\x08offer_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12\x1c\n\x14input_cost_per_token\x18\x04 \x01(\x01\x12\x1d\n\x15output_cost_per_token\x18\x05 \x01(\x01\x12\x41\n\x13processing_location\x18\x06 \x01(\x0b\x32$.finops.recommender.v1.ResidencyRule\x12\x1f\n\x17tokens_per_minute_quota\x18\x07 \x01(\x01\x12\x17\n\x0fsubstitutes_for\x18\x08 \x03(\t\"{\n\x11ThroughputProfile\x12\r\n\x05model\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63\x63\x65lerator\x18\x02 \x01(\t\x12 \n\x18output_tokens_per_second\x18\x03 \x01(\x01\x12 \n\x18time_per_output_token_ms\x18\x04 \x01(\x01\"M\n\x05Quota\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x13\n\x0b\x61\x63\x63\x65lerator\x18\x03 \x01(\t\x12\r\n\x05limit\x18\x04 \x01(\x01\"\x89\x01\n\rRoutingPolicy\x12\x1e\n\x16\x63\x61rbon_price_per_tonne\x18\x01 \x01(\x01\x12?\n\x11\x64\x65\x66\x61ult_residency\x18\x02 \x01(\x0b\x32$.finops.recommender.v1.ResidencyRule\x12\x17\n\x0fhours_per_month\x18\x03 \x01(\x01\"\x8d\x01\n\rPlacementItem\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x0e\n\x06region\x18\x03 \x01(\t\x12\x15\n\rinstance_type\x18\x04 \x01(\t\x12\r\n\x05\x63ount\x18\x05 \x01(\x05\x12\x14\n\x0c\x64\x65mand_share\x18\x06 \x01(\x01\x12\x0c\n\x04spot\x18\x07 \x01(\x08\"\x8f\x02\n\x11WorkloadPlacement\x12\x13\n\x0bworkload_id\x18\x01 \x01(\t\x12\x33\n\x05items\x18\x02 \x03(\x0b\x32$.finops.recommender.v1.PlacementItem\x12\'\n\x0bhourly_cost\x18\x03 \x01(\x0b\x32\x12.google.type.Money\x12\x33\n\x17\x63ost_per_million_tokens\x18\x04 \x01(\x0b\x32\x12.google.type.Money\x12\x1a\n\x12\x63\x61rbon_kg_per_hour\x18\x05 \x01(\x01\x12!\n\x19\x62reak_even_tokens_per_day\x18\x06 \x01(\x01\x12\x13\n\x0b\x65xplanation\x18\x07 \x01(\t\"\x8a\x03\n\x15RouteWorkloadsRequest\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12\x38\n\tworkloads\x18\x02 \x03(\x0b\x32\x1f.finops.recommender.v1.WorkloadB\x04\xe2\x41\x01\x02\x12;\n\x0e\x63ompute_offers\x18\x03 \x03(\x0b\x32#.finops.recommender.v1.ComputeOffer\x12\x38\n\napi_offers\x18\x04 \x03(\x0b\x32$.finops.recommender.v1.ModelApiOffer\x12\x45\n\x13throughput_profiles\x18\x05 \x03(\x0b\x32(.finops.recommender.v1.ThroughputProfile\x12,\n\x06quotas\x18\x06 \x03(\x0b\x32\x1c.finops.recommender.v1.Quota\x12\x34\n\x06policy\x18\x07 \x01(\x0b\x32$.finops.recommender.v1.RoutingPolicy\"\x9b\x01\n\x16RouteWorkloadsResponse\x12\x31\n\x05plans\x18\x01 \x03(\x0b\x32\".finops.recommender.v1.SavingsPlan\x12<\n\nplacements\x18\x02 \x03(\x0b\x32(.finops.recommender.v1.WorkloadPlacement\x12\x10\n\x08warnings\x18\x03 \x03(\tB\x1d\n\x19\x64\x65v.finops.recommender.v1P\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#finops/recommender/v1/routing.proto\x12\x15\x66inops.recommender.v1\x1a\"finops/recommender/v1/common.proto\x1a\'finops/recommender/v1/rightsizing.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x17google/type/money.proto\"\\\n\x0cRequestSlice\x12\x13\n\x05share\x18\x01 \x01(\x01\x42\x04\xe2\x41\x01\x02\x12\x1a\n\x0cinput_tokens\x18\x02 \x01(\x01\x42\x04\xe2\x41\x01\x02\x12\x1b\n\routput_tokens\x18\x03 \x01(\x01\x42\x04\xe2\x41\x01\x02\"\x86\x03\n\x12LlmInferenceDemand\x12\x13\n\x05model\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x1b\n\x13requests_per_second\x18\x02 \x01(\x01\x12 \n\x18input_tokens_per_request\x18\x03 \x01(\x01\x12!\n\x19output_tokens_per_request\x18\x04 \x01(\x01\x12$\n\x1cmax_time_per_output_token_ms\x18\x05 \x01(\x01\x12;\n\x0erequest_slices\x18\x06 \x03(\x0b\x32#.finops.recommender.v1.RequestSlice\x12\x19\n\x11substitute_models\x18\x07 \x03(\t\x12\x1a\n\x12parameters_billion\x18\x08 \x01(\x01\x12\x1b\n\x13\x62ytes_per_parameter\x18\t \x01(\x01\x12 \n\x18kv_cache_bytes_per_token\x18\n \x01(\x01\x12 \n\x18output_tokens_per_second\x18\x0b \x01(\x01\"\xe0\x01\n\x0e\x42\x61tchJobDemand\x12\x11\n\tgpu_hours\x18\x01 \x01(\x01\x12\x16\n\x0egpu_memory_gib\x18\x02 \x01(\x01\x12\x1c\n\x0e\x64\x65\x61\x64line_hours\x18\x03 \x01(\x01\x42\x04\xe2\x41\x01\x02\x12\x1d\n\x15reference_accelerator\x18\x04 \x01(\t\x12\x1d\n\x15min_gpus_per_instance\x18\x05 \x01(\x05\x12\x12\n\nvcpu_hours\x18\x06 \x01(\x01\x12\x1b\n\x13memory_gib_per_vcpu\x18\x07 \x01(\x01\x12\x16\n\x0eruns_per_month\x18\x08 \x01(\x01\"R\n\x10\x43puServiceDemand\x12\x13\n\x05vcpus\x18\x01 \x01(\x01\x42\x04\xe2\x41\x01\x02\x12\x12\n\nmemory_gib\x18\x02 \x01(\x01\x12\x15\n\rarchitectures\x18\x03 \x03(\t\"C\n\rResidencyRule\x12\x19\n\x11\x61llowed_countries\x18\x01 \x03(\t\x12\x17\n\x0f\x61llowed_regions\x18\x02 \x03(\t\"\xa7\x03\n\x08Workload\x12\x19\n\x0bworkload_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x42\n\rllm_inference\x18\x02 \x01(\x0b\x32).finops.recommender.v1.LlmInferenceDemandH\x00\x12:\n\tbatch_job\x18\x03 \x01(\x0b\x32%.finops.recommender.v1.BatchJobDemandH\x00\x12>\n\x0b\x63pu_service\x18\x04 \x01(\x0b\x32\'.finops.recommender.v1.CpuServiceDemandH\x00\x12\x37\n\tresidency\x18\x05 \x01(\x0b\x32$.finops.recommender.v1.ResidencyRule\x12\x1e\n\x16max_carbon_kg_per_hour\x18\x06 \x01(\x01\x12\x13\n\x0bmust_run_on\x18\x07 \x03(\t\x12\x14\n\x0cnever_run_on\x18\x08 \x03(\t\x12\x15\n\rinterruptible\x18\t \x01(\x08\x12\x1b\n\x13\x63urrent_hourly_cost\x18\n \x01(\x01\x42\x08\n\x06\x64\x65mand\"\xc1\x01\n\x0c\x43omputeOffer\x12\x16\n\x08offer_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12;\n\x08instance\x18\x02 \x01(\x0b\x32#.finops.recommender.v1.InstanceTypeB\x04\xe2\x41\x01\x02\x12\x0f\n\x07\x63ountry\x18\x03 \x01(\t\x12\"\n\x1a\x63\x61rbon_intensity_g_per_kwh\x18\x04 \x01(\x01\x12\x10\n\x08power_kw\x18\x05 \x01(\x01\x12\x15\n\rmax_instances\x18\x06 \x01(\x05\"\xe2\x02\n\rModelApiOffer\x12\x16\n\x08offer_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x13\n\x05model\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\x12\x1c\n\x14input_cost_per_token\x18\x04 \x01(\x01\x12\x1d\n\x15output_cost_per_token\x18\x05 \x01(\x01\x12\x41\n\x13processing_location\x18\x06 \x01(\x0b\x32$.finops.recommender.v1.ResidencyRule\x12\x1f\n\x17tokens_per_minute_quota\x18\x07 \x01(\x01\x12\x17\n\x0fsubstitutes_for\x18\x08 \x03(\t\x12\x18\n\x10max_input_tokens\x18\t \x01(\x03\x12\x19\n\x11max_output_tokens\x18\n \x01(\x03\x12#\n\x1b\x63\x61rbon_g_per_million_tokens\x18\x0b \x01(\x01\"\xf3\x01\n\x11ThroughputProfile\x12\x13\n\x05model\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x19\n\x0b\x61\x63\x63\x65lerator\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12 \n\x18output_tokens_per_second\x18\x03 \x01(\x01\x12 \n\x18time_per_output_token_ms\x18\x04 \x01(\x01\x12\x1b\n\x13requests_per_second\x18\x05 \x01(\x01\x12\x14\n\x0cinput_tokens\x18\x06 \x01(\x01\x12\x15\n\routput_tokens\x18\x07 \x01(\x01\x12 \n\x18\x61\x63\x63\x65lerators_per_replica\x18\x08 \x01(\x05\"\x9c\x01\n\x0f\x41\x63\x63\x65leratorSpec\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x12\n\nmemory_gib\x18\x02 \x01(\x01\x12!\n\x19memory_bandwidth_gb_per_s\x18\x03 \x01(\x01\x12\x13\n\x0b\x62\x66\x31\x36_tflops\x18\x04 \x01(\x01\x12\x11\n\ttdp_watts\x18\x05 \x01(\x01\x12\x16\n\x0erelative_speed\x18\x06 \x01(\x01\"\x95\x01\n\x05Quota\x12\x16\n\x08provider\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x13\n\x0b\x61\x63\x63\x65lerator\x18\x03 \x01(\t\x12\x13\n\x05limit\x18\x04 \x01(\x01\x42\x04\xe2\x41\x01\x02\x12:\n\rcapacity_type\x18\x05 \x01(\x0e\x32#.finops.recommender.v1.CapacityType\"\xa7\x02\n\rRoutingPolicy\x12\x1e\n\x16\x63\x61rbon_price_per_tonne\x18\x01 \x01(\x01\x12?\n\x11\x64\x65\x66\x61ult_residency\x18\x02 \x01(\x0b\x32$.finops.recommender.v1.ResidencyRule\x12\x17\n\x0fhours_per_month\x18\x03 \x01(\x01\x12$\n\x1cmax_total_carbon_kg_per_hour\x18\x04 \x01(\x01\x12\x14\n\x0cwhole_slices\x18\x05 \x01(\x08\x12\x14\n\x0cslice_factor\x18\x06 \x01(\x05\x12\x1e\n\x16spot_capacity_overhead\x18\x07 \x01(\x01\x12\x14\n\x0crelative_gap\x18\x08 \x01(\x01\x12\x14\n\x0coptimal_only\x18\t \x01(\x08\"\xe6\x02\n\rPlacementItem\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x0e\n\x06region\x18\x03 \x01(\t\x12\x15\n\rinstance_type\x18\x04 \x01(\t\x12\r\n\x05\x63ount\x18\x05 \x01(\x05\x12\x14\n\x0c\x64\x65mand_share\x18\x06 \x01(\x01\x12\x0c\n\x04spot\x18\x07 \x01(\x08\x12\x0b\n\x03\x61pi\x18\x08 \x01(\x08\x12\'\n\x0bhourly_cost\x18\t \x01(\x0b\x32\x12.google.type.Money\x12\x1a\n\x12\x63\x61rbon_kg_per_hour\x18\n \x01(\x01\x12\x0f\n\x07\x63ountry\x18\x0b \x01(\t\x12\x13\n\x0butilization\x18\x0c \x01(\x01\x12\x14\n\x0cslice_shares\x18\r \x03(\x01\x12\x19\n\x11tokens_per_minute\x18\x0e \x01(\x01\x12\x19\n\x11throughput_source\x18\x0f \x01(\t\x12\x13\n\x0b\x61\x63\x63\x65lerator\x18\x10 \x01(\t\"\xcf\x02\n\tBreakEven\x12\x16\n\x0etokens_per_day\x18\x01 \x01(\x01\x12\x1e\n\x16\x63urrent_tokens_per_day\x18\x02 \x01(\x01\x12\x1d\n\x15self_hosting_offer_id\x18\x03 \x01(\t\x12\x14\n\x0c\x61pi_offer_id\x18\x04 \x01(\t\x12@\n$self_hosting_cost_per_million_tokens\x18\x05 \x01(\x0b\x32\x12.google.type.Money\x12\x37\n\x1b\x61pi_cost_per_million_tokens\x18\x06 \x01(\x0b\x32\x12.google.type.Money\x12\x38\n0self_hosting_always_cheaper_above_tokens_per_day\x18\x07 \x01(\x01\x12 \n\x18self_hosting_cheaper_now\x18\x08 \x01(\x08\"\xbb\x03\n\x11WorkloadPlacement\x12\x13\n\x0bworkload_id\x18\x01 \x01(\t\x12\x33\n\x05items\x18\x02 \x03(\x0b\x32$.finops.recommender.v1.PlacementItem\x12\'\n\x0bhourly_cost\x18\x03 \x01(\x0b\x32\x12.google.type.Money\x12\x33\n\x17\x63ost_per_million_tokens\x18\x04 \x01(\x0b\x32\x12.google.type.Money\x12\x1a\n\x12\x63\x61rbon_kg_per_hour\x18\x05 \x01(\x01\x12\x34\n\nbreak_even\x18\x06 \x01(\x0b\x32 .finops.recommender.v1.BreakEven\x12\x13\n\x0b\x65xplanation\x18\x07 \x01(\t\x12(\n\x0cmonthly_cost\x18\x08 \x01(\x0b\x32\x12.google.type.Money\x12$\n\x08job_cost\x18\t \x01(\x0b\x32\x12.google.type.Money\x12\x15\n\rbinding_rules\x18\n \x03(\t\x12\x30\n\x14\x62\x61seline_hourly_cost\x18\x0b \x01(\x0b\x32\x12.google.type.Money\"\xd1\x01\n\x11RoutingModelStats\x12\x16\n\x0e\x63ompute_offers\x18\x01 \x01(\x05\x12\x19\n\x11\x61ggregated_offers\x18\x02 \x01(\x05\x12\x12\n\napi_offers\x18\x03 \x01(\x05\x12\x17\n\x0f\x63\x61ndidate_pairs\x18\x04 \x01(\x03\x12\x14\n\x0cpruned_pairs\x18\x05 \x01(\x03\x12\x12\n\ncomponents\x18\x06 \x01(\x05\x12\x19\n\x11largest_component\x18\x07 \x01(\x05\x12\x17\n\x0f\x63oupling_rounds\x18\x08 \x01(\x05\"\xcd\x03\n\x15RouteWorkloadsRequest\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12\x38\n\tworkloads\x18\x02 \x03(\x0b\x32\x1f.finops.recommender.v1.WorkloadB\x04\xe2\x41\x01\x02\x12;\n\x0e\x63ompute_offers\x18\x03 \x03(\x0b\x32#.finops.recommender.v1.ComputeOffer\x12\x38\n\napi_offers\x18\x04 \x03(\x0b\x32$.finops.recommender.v1.ModelApiOffer\x12\x45\n\x13throughput_profiles\x18\x05 \x03(\x0b\x32(.finops.recommender.v1.ThroughputProfile\x12,\n\x06quotas\x18\x06 \x03(\x0b\x32\x1c.finops.recommender.v1.Quota\x12\x34\n\x06policy\x18\x07 \x01(\x0b\x32$.finops.recommender.v1.RoutingPolicy\x12\x41\n\x11\x61\x63\x63\x65lerator_specs\x18\x08 \x03(\x0b\x32&.finops.recommender.v1.AcceleratorSpec\"\xab\x02\n\x16RouteWorkloadsResponse\x12\x31\n\x05plans\x18\x01 \x03(\x0b\x32\".finops.recommender.v1.SavingsPlan\x12<\n\nplacements\x18\x02 \x03(\x0b\x32(.finops.recommender.v1.WorkloadPlacement\x12\x10\n\x08warnings\x18\x03 \x03(\t\x12-\n\x11total_hourly_cost\x18\x04 \x01(\x0b\x32\x12.google.type.Money\x12 \n\x18total_carbon_kg_per_hour\x18\x05 \x01(\x01\x12=\n\x0bmodel_stats\x18\x06 \x01(\x0b\x32(.finops.recommender.v1.RoutingModelStats*b\n\x0c\x43\x61pacityType\x12\x1d\n\x19\x43\x41PACITY_TYPE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43\x41PACITY_TYPE_ON_DEMAND\x10\x01\x12\x16\n\x12\x43\x41PACITY_TYPE_SPOT\x10\x02\x42\x1d\n\x19\x64\x65v.finops.recommender.v1P\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,8 +36,18 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'finops.recommender.v1.routi
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\031dev.finops.recommender.v1P\001'
+  _globals['_REQUESTSLICE'].fields_by_name['share']._loaded_options = None
+  _globals['_REQUESTSLICE'].fields_by_name['share']._serialized_options = b'\342A\001\002'
+  _globals['_REQUESTSLICE'].fields_by_name['input_tokens']._loaded_options = None
+  _globals['_REQUESTSLICE'].fields_by_name['input_tokens']._serialized_options = b'\342A\001\002'
+  _globals['_REQUESTSLICE'].fields_by_name['output_tokens']._loaded_options = None
+  _globals['_REQUESTSLICE'].fields_by_name['output_tokens']._serialized_options = b'\342A\001\002'
   _globals['_LLMINFERENCEDEMAND'].fields_by_name['model']._loaded_options = None
   _globals['_LLMINFERENCEDEMAND'].fields_by_name['model']._serialized_options = b'\342A\001\002'
+  _globals['_BATCHJOBDEMAND'].fields_by_name['deadline_hours']._loaded_options = None
+  _globals['_BATCHJOBDEMAND'].fields_by_name['deadline_hours']._serialized_options = b'\342A\001\002'
+  _globals['_CPUSERVICEDEMAND'].fields_by_name['vcpus']._loaded_options = None
+  _globals['_CPUSERVICEDEMAND'].fields_by_name['vcpus']._serialized_options = b'\342A\001\002'
   _globals['_WORKLOAD'].fields_by_name['workload_id']._loaded_options = None
   _globals['_WORKLOAD'].fields_by_name['workload_id']._serialized_options = b'\342A\001\002'
   _globals['_COMPUTEOFFER'].fields_by_name['offer_id']._loaded_options = None
@@ -46,34 +56,56 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_COMPUTEOFFER'].fields_by_name['instance']._serialized_options = b'\342A\001\002'
   _globals['_MODELAPIOFFER'].fields_by_name['offer_id']._loaded_options = None
   _globals['_MODELAPIOFFER'].fields_by_name['offer_id']._serialized_options = b'\342A\001\002'
+  _globals['_MODELAPIOFFER'].fields_by_name['model']._loaded_options = None
+  _globals['_MODELAPIOFFER'].fields_by_name['model']._serialized_options = b'\342A\001\002'
+  _globals['_THROUGHPUTPROFILE'].fields_by_name['model']._loaded_options = None
+  _globals['_THROUGHPUTPROFILE'].fields_by_name['model']._serialized_options = b'\342A\001\002'
+  _globals['_THROUGHPUTPROFILE'].fields_by_name['accelerator']._loaded_options = None
+  _globals['_THROUGHPUTPROFILE'].fields_by_name['accelerator']._serialized_options = b'\342A\001\002'
+  _globals['_ACCELERATORSPEC'].fields_by_name['name']._loaded_options = None
+  _globals['_ACCELERATORSPEC'].fields_by_name['name']._serialized_options = b'\342A\001\002'
+  _globals['_QUOTA'].fields_by_name['provider']._loaded_options = None
+  _globals['_QUOTA'].fields_by_name['provider']._serialized_options = b'\342A\001\002'
+  _globals['_QUOTA'].fields_by_name['limit']._loaded_options = None
+  _globals['_QUOTA'].fields_by_name['limit']._serialized_options = b'\342A\001\002'
   _globals['_ROUTEWORKLOADSREQUEST'].fields_by_name['workloads']._loaded_options = None
   _globals['_ROUTEWORKLOADSREQUEST'].fields_by_name['workloads']._serialized_options = b'\342A\001\002'
-  _globals['_LLMINFERENCEDEMAND']._serialized_start=198
-  _globals['_LLMINFERENCEDEMAND']._serialized_end=375
-  _globals['_BATCHJOBDEMAND']._serialized_start=377
-  _globals['_BATCHJOBDEMAND']._serialized_end=460
-  _globals['_CPUSERVICEDEMAND']._serialized_start=462
-  _globals['_CPUSERVICEDEMAND']._serialized_end=515
-  _globals['_RESIDENCYRULE']._serialized_start=517
-  _globals['_RESIDENCYRULE']._serialized_end=584
-  _globals['_WORKLOAD']._serialized_start=587
-  _globals['_WORKLOAD']._serialized_end=981
-  _globals['_COMPUTEOFFER']._serialized_start=984
-  _globals['_COMPUTEOFFER']._serialized_end=1154
-  _globals['_MODELAPIOFFER']._serialized_start=1157
-  _globals['_MODELAPIOFFER']._serialized_end=1415
-  _globals['_THROUGHPUTPROFILE']._serialized_start=1417
-  _globals['_THROUGHPUTPROFILE']._serialized_end=1540
-  _globals['_QUOTA']._serialized_start=1542
-  _globals['_QUOTA']._serialized_end=1619
-  _globals['_ROUTINGPOLICY']._serialized_start=1622
-  _globals['_ROUTINGPOLICY']._serialized_end=1759
-  _globals['_PLACEMENTITEM']._serialized_start=1762
-  _globals['_PLACEMENTITEM']._serialized_end=1903
-  _globals['_WORKLOADPLACEMENT']._serialized_start=1906
-  _globals['_WORKLOADPLACEMENT']._serialized_end=2177
-  _globals['_ROUTEWORKLOADSREQUEST']._serialized_start=2180
-  _globals['_ROUTEWORKLOADSREQUEST']._serialized_end=2574
-  _globals['_ROUTEWORKLOADSRESPONSE']._serialized_start=2577
-  _globals['_ROUTEWORKLOADSRESPONSE']._serialized_end=2732
+  _globals['_CAPACITYTYPE']._serialized_start=5021
+  _globals['_CAPACITYTYPE']._serialized_end=5119
+  _globals['_REQUESTSLICE']._serialized_start=197
+  _globals['_REQUESTSLICE']._serialized_end=289
+  _globals['_LLMINFERENCEDEMAND']._serialized_start=292
+  _globals['_LLMINFERENCEDEMAND']._serialized_end=682
+  _globals['_BATCHJOBDEMAND']._serialized_start=685
+  _globals['_BATCHJOBDEMAND']._serialized_end=909
+  _globals['_CPUSERVICEDEMAND']._serialized_start=911
+  _globals['_CPUSERVICEDEMAND']._serialized_end=993
+  _globals['_RESIDENCYRULE']._serialized_start=995
+  _globals['_RESIDENCYRULE']._serialized_end=1062
+  _globals['_WORKLOAD']._serialized_start=1065
+  _globals['_WORKLOAD']._serialized_end=1488
+  _globals['_COMPUTEOFFER']._serialized_start=1491
+  _globals['_COMPUTEOFFER']._serialized_end=1684
+  _globals['_MODELAPIOFFER']._serialized_start=1687
+  _globals['_MODELAPIOFFER']._serialized_end=2041
+  _globals['_THROUGHPUTPROFILE']._serialized_start=2044
+  _globals['_THROUGHPUTPROFILE']._serialized_end=2287
+  _globals['_ACCELERATORSPEC']._serialized_start=2290
+  _globals['_ACCELERATORSPEC']._serialized_end=2446
+  _globals['_QUOTA']._serialized_start=2449
+  _globals['_QUOTA']._serialized_end=2598
+  _globals['_ROUTINGPOLICY']._serialized_start=2601
+  _globals['_ROUTINGPOLICY']._serialized_end=2896
+  _globals['_PLACEMENTITEM']._serialized_start=2899
+  _globals['_PLACEMENTITEM']._serialized_end=3257
+  _globals['_BREAKEVEN']._serialized_start=3260
+  _globals['_BREAKEVEN']._serialized_end=3595
+  _globals['_WORKLOADPLACEMENT']._serialized_start=3598
+  _globals['_WORKLOADPLACEMENT']._serialized_end=4041
+  _globals['_ROUTINGMODELSTATS']._serialized_start=4044
+  _globals['_ROUTINGMODELSTATS']._serialized_end=4253
+  _globals['_ROUTEWORKLOADSREQUEST']._serialized_start=4256
+  _globals['_ROUTEWORKLOADSREQUEST']._serialized_end=4717
+  _globals['_ROUTEWORKLOADSRESPONSE']._serialized_start=4720
+  _globals['_ROUTEWORKLOADSRESPONSE']._serialized_end=5019
 # @@protoc_insertion_point(module_scope)

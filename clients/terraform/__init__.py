@@ -1,0 +1,1 @@
+"""Terraform integration: a program for the hashicorp/external data source."""

@@ -1,0 +1,312 @@
+"""Exact reductions of a routing problem before the MILP: aggregation, bounds, dominance.
+
+Every reduction keeps at least one optimal solution (nothing here is a heuristic):
+
+* :func:`group_identical` merges identical rows (offers that differ only in their
+  id): they are perfect substitutes, so one representative with the summed stock
+  stands for all of them.
+* **Cost bound.** Let ``UB_w`` be the cost of a placement of workload ``w`` that
+  uses no pool (quota, stock, API tokens per minute, total carbon) and respects its
+  own carbon cap: one pool-free instance arc carrying every unit, or every unit on
+  its cheapest pool-free costless-instance link. Switching ``w`` to that placement
+  frees pool capacity and breaks nothing, so in an optimal solution ``w`` costs at
+  most ``UB_w``; an integer arc used at all costs at least its price, so arcs with
+  ``price > UB_w`` are dropped.
+* **Costless arcs** (APIs, batch jobs: no price per instance) whose every link costs
+  more than the cheapest pool-free costless link of the same unit are dropped (no
+  carbon cap): the share moves there for less, using no pool.
+* **Dominance by multiples.** Arc ``b`` dominates arc ``a`` of the same workload if
+  ``k`` instances of ``b`` (``k`` the smallest integer with ``k·load_b ≥ load_a`` for
+  every unit) cost no more than one instance of ``a``, serve every unit ``a`` serves
+  at no higher per-share cost, carbon and pool usage, and use no more of any pool
+  (``k·usage_b ≤ usage_a``). Replacing each instance of ``a`` by ``k`` of ``b`` keeps
+  a solution feasible and no dearer, so ``a`` can go. Continuous (API) arcs are
+  compared share for share (``k = 1``). Ties between equal arcs keep the lowest index.
+  Dominance is transitive, so an undominated dominator always remains.
+
+Carbon is compared only when the workload has a carbon cap (a total cap is a pool,
+compared with the pools); the carbon price is already part of the prices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from solvers.routing_problem import BoolArray, FloatArray, IntArray, RoutingProblem, min_instances
+
+_REL = 1e-9
+_MAX_PAIRWISE_CELLS = 40_000_000
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    """Arcs kept, and how many each rule removed."""
+
+    keep_arcs: BoolArray
+    bound_pruned: int
+    dominance_pruned: int
+    workload_bound: FloatArray  # UB_w (inf when no pool-free placement exists)
+
+    @property
+    def kept(self) -> int:
+        """Arcs kept."""
+        return int(self.keep_arcs.sum())
+
+
+def group_identical(columns: list[np.ndarray]) -> tuple[IntArray, IntArray]:
+    """Groups of identical rows over ``columns``: (first row of each group, group of each row).
+
+    Groups are numbered in order of first appearance, so the result is deterministic.
+    """
+    if not columns or len(columns[0]) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    frame = pd.DataFrame({f"c{i}": c for i, c in enumerate(columns)})
+    codes = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
+    _, first = np.unique(codes, return_index=True)
+    order = np.argsort(first, kind="stable")
+    renumber = np.empty_like(order)
+    renumber[order] = np.arange(len(order))
+    return first[order].astype(np.int64), renumber[codes].astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One workload's arcs as dense matrices (arcs × units, arcs × pools)."""
+
+    arcs: IntArray
+    integer: BoolArray
+    price: FloatArray
+    carbon: FloatArray
+    load: FloatArray  # inf where no link
+    cost: FloatArray
+    link_carbon: FloatArray
+    arc_pool: FloatArray  # arcs × pools
+    link_pool: FloatArray  # arcs × units × pools
+    cap: float
+
+
+def prune(problem: RoutingProblem) -> PruneResult:
+    """Exact reductions (see the module docstring); returns the arcs to keep."""
+    keep = np.ones(problem.n_arcs, dtype=bool)
+    ub = np.full(problem.n_workloads, np.inf)
+    n_bound = n_dom = 0
+    for w, block in _blocks(problem):
+        alive: BoolArray = np.asarray(np.isfinite(block.load).any(axis=1))  # unused if it serves nothing
+        n_dom += int((~alive).sum())
+        ub[w] = _fallback_cost(block)
+        if np.isfinite(ub[w]):
+            over = alive & block.integer & (block.price > ub[w] * (1 + _REL) + 1e-12)
+            alive &= ~over
+            n_bound += int(over.sum())
+        survivors = _pairwise(block, _skyline(block, _costless(block, alive)))
+        n_dom += int(alive.sum() - survivors.sum())
+        keep[block.arcs[~survivors]] = False
+    return PruneResult(keep, n_bound, n_dom, ub)
+
+
+def _segments(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
+    """Stable order of items by ``keys`` and the start of each key's segment (``n + 1`` bounds)."""
+    order = np.argsort(keys, kind="stable").astype(np.int64)
+    bounds = np.searchsorted(keys[order], np.arange(n + 1)).astype(np.int64)
+    return order, bounds
+
+
+def _blocks(problem: RoutingProblem) -> Iterator[tuple[int, _Block]]:
+    """Dense per-workload matrices, one workload at a time, in index order."""
+    n_w = problem.n_workloads
+    arc_order, arc_bounds = _segments(problem.arc_workload, n_w)
+    unit_order, unit_bounds = _segments(problem.unit_workload, n_w)
+    unit_pos = np.empty(problem.n_units, dtype=np.int64)
+    unit_pos[unit_order] = np.arange(problem.n_units) - np.repeat(unit_bounds[:-1], np.diff(unit_bounds))
+    arc_pos = np.empty(problem.n_arcs, dtype=np.int64)
+    arc_pos[arc_order] = np.arange(problem.n_arcs) - np.repeat(arc_bounds[:-1], np.diff(arc_bounds))
+    link_w = problem.arc_workload[problem.link_arc]
+    link_order, link_bounds = _segments(link_w, n_w)
+    pa_w = problem.arc_workload[problem.pool_arc.item]
+    pa_order, pa_bounds = _segments(pa_w, n_w)
+    pl_w = link_w[problem.pool_link.item]
+    pl_order, pl_bounds = _segments(pl_w, n_w)
+    for w in range(n_w):
+        arcs = arc_order[arc_bounds[w] : arc_bounds[w + 1]]
+        if len(arcs) == 0:
+            continue
+        n_a, n_u = len(arcs), int(unit_bounds[w + 1] - unit_bounds[w])
+        links = link_order[link_bounds[w] : link_bounds[w + 1]]
+        rows, cols = arc_pos[problem.link_arc[links]], unit_pos[problem.link_unit[links]]
+        load = np.full((n_a, n_u), np.inf)
+        cost = np.full((n_a, n_u), np.inf)
+        link_carbon = np.full((n_a, n_u), np.inf)
+        load[rows, cols] = problem.link_load[links]
+        cost[rows, cols] = problem.link_cost[links]
+        link_carbon[rows, cols] = problem.link_carbon[links]
+        pa = pa_order[pa_bounds[w] : pa_bounds[w + 1]]
+        pl = pl_order[pl_bounds[w] : pl_bounds[w + 1]]
+        pools, inverse = np.unique(
+            np.concatenate([problem.pool_arc.pool[pa], problem.pool_link.pool[pl]]), return_inverse=True
+        )
+        inverse = np.asarray(inverse).reshape(-1)
+        arc_pool = np.zeros((n_a, len(pools)))
+        arc_rows = arc_pos[problem.pool_arc.item[pa]]
+        np.add.at(arc_pool, (arc_rows, inverse[: len(pa)]), problem.pool_arc.coef[pa])
+        link_pool = np.zeros((n_a, n_u, len(pools)))
+        lk = problem.pool_link.item[pl]
+        np.add.at(
+            link_pool,
+            (arc_pos[problem.link_arc[lk]], unit_pos[problem.link_unit[lk]], inverse[len(pa) :]),
+            problem.pool_link.coef[pl],
+        )
+        block = _Block(
+            arcs=arcs,
+            integer=problem.arc_integer[arcs],
+            price=problem.arc_price[arcs],
+            carbon=problem.arc_carbon[arcs],
+            load=load,
+            cost=cost,
+            link_carbon=link_carbon,
+            arc_pool=arc_pool,
+            link_pool=link_pool,
+            cap=float(problem.workload_carbon_cap[w]),
+        )
+        yield w, block
+
+
+def _fallback_cost(block: _Block) -> float:
+    """Cost of the cheapest pool-free placement found by two simple rules (inf if none)."""
+    linked = np.isfinite(block.load)
+    pool_free = ~(block.arc_pool > 0).any(axis=1) & ~(block.link_pool > 0).any(axis=(1, 2))
+    best = np.inf
+    full = pool_free & block.integer & linked.all(axis=1)
+    if full.any():
+        load = np.where(linked, block.load, 0.0)[full].sum(axis=1)
+        n = min_instances(load)
+        cost = block.price[full] * n + np.where(linked, block.cost, 0.0)[full].sum(axis=1)
+        carbon = block.carbon[full] * n + np.where(linked, block.link_carbon, 0.0)[full].sum(axis=1)
+        ok = carbon <= block.cap * (1 + _REL) + 1e-12
+        if ok.any():
+            best = float(cost[ok].min())
+    costless = pool_free & (~block.integer | ((block.price == 0) & (block.carbon == 0)))
+    if costless.any():
+        cost = np.where(costless[:, None] & linked, block.cost, np.inf)
+        pick = np.argmin(cost, axis=0)
+        cols = np.arange(cost.shape[1])
+        chosen = cost[pick, cols]
+        if np.all(np.isfinite(chosen)):
+            carbon = float(block.link_carbon[pick, cols].sum())
+            if carbon <= block.cap * (1 + _REL) + 1e-12:
+                best = min(best, float(chosen.sum()))
+    return best
+
+
+def _costless(block: _Block, alive: BoolArray) -> BoolArray:
+    """Drop arcs costless in instances (APIs, batch) that pool-free costless arcs beat unit by unit.
+
+    Without a carbon cap, a share of unit ``u`` on such an arc can move to the cheapest
+    pool-free costless link of ``u`` (ties: an arc using no pool beats one that does)
+    at no higher cost and with less pool usage. With a carbon cap the pairwise test
+    decides.
+    """
+    if np.isfinite(block.cap):
+        return alive
+    costless = alive & (~block.integer | ((block.price == 0) & (block.carbon == 0)))
+    pool_free = ~(block.arc_pool > 0).any(axis=1) & ~(block.link_pool > 0).any(axis=(1, 2))
+    free = costless & pool_free
+    if not free.any():
+        return alive
+    linked = np.isfinite(block.load)
+    cost = np.where(linked, block.cost, np.inf)
+    best = np.where(free[:, None], cost, np.inf).min(axis=0)
+    beaten = (cost > best[None, :] * (1 + _REL) + 1e-12) | ((cost >= best[None, :]) & ~free[:, None])
+    dominated = costless & np.where(linked, beaten, True).all(axis=1) & linked.any(axis=1)
+    return np.asarray(alive & ~dominated, dtype=bool)
+
+
+def _features(block: _Block, carbon_matters: bool) -> np.ndarray:
+    parts = [block.load, block.cost, block.integer[:, None].astype(np.float64)]
+    if carbon_matters:
+        parts.append(block.link_carbon)
+    parts.append(block.arc_pool)
+    parts.append(block.link_pool.reshape(len(block.arcs), -1))
+    return np.hstack(parts)
+
+
+def _skyline(block: _Block, alive: BoolArray) -> BoolArray:
+    """Among arcs identical except price (and carbon), keep the Pareto-cheapest."""
+    idx = np.flatnonzero(alive)
+    if len(idx) <= 1:
+        return alive.copy()
+    carbon_matters = bool(np.isfinite(block.cap))
+    feats = _features(block, carbon_matters)[idx]
+    _, group = np.unique(feats, axis=0, return_inverse=True)
+    group = np.asarray(group).reshape(-1)
+    price, carbon = block.price[idx], block.carbon[idx]
+    order = np.lexsort((idx, carbon, price, group))
+    sorted_group = group[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = sorted_group[1:] != sorted_group[:-1]
+    if carbon_matters:
+        e_sorted = carbon[order]
+        frame = pd.DataFrame({"g": sorted_group, "e": e_sorted})
+        running = frame.groupby("g", sort=False)["e"].cummin()
+        prior = running.groupby(frame["g"], sort=False).shift(1).fillna(np.inf).to_numpy(dtype=np.float64)
+        keep_sorted = first | (e_sorted < prior * (1 - _REL) - 1e-15)
+    else:
+        keep_sorted = first
+    out = np.zeros_like(alive)
+    out[idx[order[keep_sorted]]] = True
+    return out
+
+
+def _pairwise(block: _Block, alive: BoolArray) -> BoolArray:
+    """Remove arcs dominated by a multiple of another (see the module docstring)."""
+    idx = np.flatnonzero(alive)
+    n = len(idx)
+    if n <= 1:
+        return alive.copy()
+    n_u = block.load.shape[1]
+    n_p = block.arc_pool.shape[1]
+    if n * n * max(1, n_u) * max(1, n_p) > _MAX_PAIRWISE_CELLS:
+        return alive.copy()
+    carbon_matters = bool(np.isfinite(block.cap))
+    load, cost = block.load[idx], block.cost[idx]
+    linked = np.isfinite(load)
+    integer = block.integer[idx]
+    # b (axis 0) dominates a (axis 1)
+    covers = ~(linked[None, :, :] & ~linked[:, None, :]).any(axis=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(linked[None, :, :], load[:, None, :] / load[None, :, :], 0.0)
+    ratio = np.where(np.isnan(ratio), 1.0, ratio)
+    k = np.maximum(1.0, np.ceil(ratio.max(axis=2) - 1e-9))
+    both_int = integer[:, None] & integer[None, :]
+    both_cont = ~integer[:, None] & ~integer[None, :]
+    k = np.where(both_int & covers, k, 1.0)
+    tol_cost = 1e-12 + _REL * np.abs(cost[None, :, :])
+    cheaper_links = np.where(linked[None, :, :], cost[:, None, :] <= cost[None, :, :] + tol_cost, True).all(
+        axis=2
+    )
+    price = block.price[idx]
+    dom = (both_int | both_cont) & covers & cheaper_links
+    dom &= k * price[:, None] <= price[None, :] * (1 + _REL) + 1e-12
+    if carbon_matters:
+        lc = block.link_carbon[idx]
+        dom &= np.where(linked[None, :, :], lc[:, None, :] <= lc[None, :, :] * (1 + _REL) + 1e-15, True).all(
+            axis=2
+        )
+        carbon = block.carbon[idx]
+        dom &= k * carbon[:, None] <= carbon[None, :] * (1 + _REL) + 1e-15
+    if n_p:
+        ap = block.arc_pool[idx]
+        dom &= (k[:, :, None] * ap[:, None, :] <= ap[None, :, :] * (1 + _REL) + 1e-12).all(axis=2)
+        lp = block.link_pool[idx]
+        ok = lp[:, None, :, :] <= lp[None, :, :, :] * (1 + _REL) + 1e-12
+        dom &= np.where(linked[None, :, :, None], ok, True).all(axis=(2, 3))
+    np.fill_diagonal(dom, False)
+    order = np.arange(n)
+    strict = dom & (~dom.T | (order[:, None] < order[None, :]))
+    dominated = strict.any(axis=0)
+    out = np.zeros_like(alive)
+    out[idx[~dominated]] = True
+    return out
