@@ -21,6 +21,7 @@ from recommender.domain.common import (
 )
 from recommender.domain.consolidation import ConsolidationRequest
 from recommender.domain.rightsizing import RightSizeRequest
+from recommender.domain.routing import RoutingRequest
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
@@ -91,7 +92,7 @@ class RecommendRequest(DomainModel):
     commitments: CommitmentRequest | None = None
     right_sizing: RightSizeRequest | None = None
     consolidation: ConsolidationRequest | None = None
-    routing: Any | None = None
+    routing: RoutingRequest | None = None
     focus: Any | None = None  # recommender.planning.recommend_focus.FocusExtract
     overlay: ReportingOverlay
     max_plans: Annotated[int, Field(ge=1, le=3)] = 3

@@ -25,10 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recommender.domain.commitments import CommitmentRequest, UsageClass
+from recommender.domain.commitments import CommitmentRequest, ExistingCommitment, UsageClass
 from recommender.domain.common import RiskProfile, SavingsPlan, TechnologyCategory
 from recommender.domain.recommend import PlanBreakdown, RecommendOutcome, RecommendRequest, ResidencyRule
-from recommender.domain.rightsizing import RightSizeRequest
 from recommender.errors import FieldViolation, InvalidArgumentError
 from recommender.planning.default_offerings import default_offerings
 from recommender.planning.ranking import group_id, plan_id, rank
@@ -39,12 +38,16 @@ from recommender.planning.recommend_levers import (
     PROFILES,
     CommitmentSizer,
     ConsolidationRun,
+    RoutingRun,
     merged_consolidation,
     pick,
     restrict_regions,
     right_sizing_inputs,
     run_consolidation,
     run_right_sizing,
+    run_routing,
+    with_default_residency,
+    workload_category,
 )
 from recommender.planning.recommend_residency import region_allowed
 from recommender.planning.recommend_usage import (
@@ -52,9 +55,11 @@ from recommender.planning.recommend_usage import (
     ResourceDraw,
     UsageMove,
     extend,
+    register_routing,
     register_targets,
     resource_draws,
     right_sizing_moves,
+    routing_moves,
     seed_usage,
 )
 from recommender.planning.recommend_walk import walk_profile
@@ -96,6 +101,11 @@ def recommend(request: RecommendRequest, time_limit: float | None = None) -> Rec
     if cons_request is not None:
         consolidation = run_consolidation(cons_request, budget.share(0.3))
         warnings += [f"consolidation: {w}" for w in consolidation.outcome.warnings]
+    routing: RoutingRun | None = None
+    if request.routing is not None:
+        routing = run_routing(with_default_residency(request.routing, residency), budget.share(0.3))
+        warnings += [f"routing: {w}" for w in routing.outcome.warnings]
+    route_plan = routing.plan() if routing is not None else None
 
     # 2. The ledger and the resources' draws on it.
     base = _base_request(request, warnings)
@@ -109,9 +119,16 @@ def recommend(request: RecommendRequest, time_limit: float | None = None) -> Rec
         rs_price = price_catalogue(rs).price
         draws = resource_draws(rs, book, rs_price)
         if base is None:
-            base = _ledger_from_resources(rs, book)
+            base = _flat_ledger(rs.currency_code, rs.usage_classes, rs.existing_commitments, rs.other_usage)
             book = ClassBook(list(base.usage_classes))
             draws = resource_draws(rs, book, rs_price)
+    if route_plan is not None and routing is not None:
+        categories = {w.workload_id: workload_category(w) for w in routing.request.workloads}
+        register_routing(route_plan.actions, routing.prices, categories, book)
+        if base is None and book.added:
+            base = _flat_ledger(request.currency_code, [], [])
+            book = ClassBook([])
+            register_routing(route_plan.actions, routing.prices, categories, book)
     ledger0: Ledger | None = None
     usage0: FloatArray | None = None
     if base is not None:
@@ -157,7 +174,7 @@ def recommend(request: RecommendRequest, time_limit: float | None = None) -> Rec
     if rs is not None and ledger is not None:
         book = ClassBook(list(ledger.request.usage_classes))
     assembled: list[Assembled] = []
-    outside = _outside_baseline(consolidation, focus)
+    outside = _outside_baseline(consolidation, routing, focus)
     ctx = Context(
         converter=Converter(overlay),
         policy=request.policy,
@@ -169,13 +186,27 @@ def recommend(request: RecommendRequest, time_limit: float | None = None) -> Rec
         notes=[*notes, *_residency_notes(residency, request, consolidation)],
     )
     seen: set[tuple[object, ...]] = set()
+    routed: tuple[SavingsPlan, list[UsageMove]] | None = None
+    if route_plan is not None and routing is not None and ledger is not None:
+        routed = (
+            route_plan,
+            routing_moves(
+                route_plan.actions,
+                routing.baseline,
+                routing.prices,
+                routing.hours_per_month,
+                book,
+                index,
+                ledger.hours,
+            ),
+        )
     for profile in PROFILES:
         moves: tuple[SavingsPlan, list[UsageMove]] | None = None
         rs_plan = pick(rs_plans, profile)
         if rs_plan is not None and ledger is not None and usage0 is not None:
             moves = (rs_plan, right_sizing_moves(rs_plan.actions, by_resource, book, index, usage0))
         walk = walk_profile(
-            profile, ledger, usage0, consolidation, moves, sizer, budget.share(0.5 / len(PROFILES))
+            profile, ledger, usage0, consolidation, routed, moves, sizer, budget.share(0.5 / len(PROFILES))
         )
         result = assemble(walk, ctx, time.monotonic() - started)
         if result is None:
@@ -250,33 +281,45 @@ def _base_request(request: RecommendRequest, warnings: list[str]) -> CommitmentR
     return base.model_copy(update=updates)
 
 
-def _ledger_from_resources(rs: RightSizeRequest, book: ClassBook) -> CommitmentRequest:
-    """A one-month flat ledger of the right-sized resources (and right-sizing's own usage
-    classes and held commitments) when the request has no commitment usage.
+def _flat_ledger(
+    currency: str,
+    classes: list[UsageClass],
+    held: list[ExistingCommitment],
+    other: dict[str, float] | None = None,
+) -> CommitmentRequest:
+    """A one-month flat ledger (usage classes with constant usage, held commitments) when the
+    request has no commitment usage; the resources' and placements' classes are added later.
     """
     from datetime import UTC, datetime
 
-    classes: list[UsageClass] = [*rs.usage_classes, *book.new_classes()]
+    placeholder = UsageClass(class_id="recommend:none", on_demand_rate=1.0)
+    classes = list(classes) or [placeholder]
     usage = np.zeros((_EPOCH_HOURS, len(classes)))
     index = {c.class_id: j for j, c in enumerate(classes)}
-    for cid, units in rs.other_usage.items():
+    for cid, units in (other or {}).items():
         usage[:, index[cid]] += units
     return CommitmentRequest(
-        currency_code=rs.currency_code,
+        currency_code=currency,
         usage_classes=classes,
         start_time=datetime(1970, 1, 1, tzinfo=UTC),
         usage=usage,
         offerings=[],
-        existing_commitments=rs.existing_commitments,
+        existing_commitments=held,
     )
 
 
 def _outside_baseline(
-    consolidation: ConsolidationRun | None, focus: FocusExtract | None
+    consolidation: ConsolidationRun | None, routing: RoutingRun | None, focus: FocusExtract | None
 ) -> dict[TechnologyCategory, float]:
+    """Today's monthly costs outside the ledger: vendors, routed workloads, committed FOCUS usage."""
     out: dict[TechnologyCategory, float] = {}
+    workloads: dict[TechnologyCategory, float] = {}
+    if routing is not None:
+        for category, monthly in routing.baseline.values():
+            workloads[category] = workloads.get(category, 0.0) + monthly
     sources = [
         consolidation.baseline if consolidation is not None else {},
+        workloads,
         focus.committed_monthly if focus else {},
     ]
     for costs in sources:

@@ -417,14 +417,7 @@ def assemble(walk: ProfileWalk, ctx: Context, elapsed: float) -> Assembled | Non
         ),
         Decimal(0),
     )
-    outside_savings = sum(
-        (
-            a.monthly_savings
-            for a, e in zip(actions, entries, strict=True)
-            if e.lever is Lever.VENDOR_CONSOLIDATION
-        ),
-        Decimal(0),
-    )
+    outside_savings = sum((conv.amount(v, c) for e in entries for c, v in e.outside.items()), Decimal(0))
     ledger_savings = total - outside_savings
     drop = policy.stress_usage_drop
     stressed = _stress(walk, ctx, drop, usage_savings)

@@ -25,6 +25,8 @@ from recommender.domain.common import ActionType, RiskProfile, SavingsPlan, Tech
 from recommender.domain.consolidation import ConsolidationOutcome, ConsolidationRequest
 from recommender.domain.recommend import ResidencyRule
 from recommender.domain.rightsizing import RightSizeOutcome, RightSizeRequest
+from recommender.domain.routing import DemandKind, RoutingOutcome, RoutingRequest, Workload
+from recommender.domain.routing import ResidencyRule as RoutingResidency
 from recommender.errors import InfeasibleError, InvalidArgumentError, RecommenderError
 from recommender.planning.commitment_plans import plan_commitments
 from recommender.planning.consolidation_inputs import bump_to_minimums, prepare
@@ -33,6 +35,8 @@ from recommender.planning.recommend_focus import FocusExtract
 from recommender.planning.recommend_ledger import Ledger
 from recommender.planning.recommend_usage import ResourceDraw, other_usage
 from recommender.planning.rightsizing_plans import plan_right_size
+from recommender.planning.routing_options import default_offers
+from recommender.planning.routing_plans import route_workloads
 from recommender.planning.saas_seats import analyse_seats
 from solvers.commitment_problem import FloatArray
 from solvers.vendor_problem import evaluate, line_requirements
@@ -229,6 +233,66 @@ def restrict_regions(
     return rs.model_copy(
         update={"catalog": [rs.catalog[k] for k in keep], "resources": resources, "fleet": fleet}
     )
+
+
+# --- routing ---------------------------------------------------------------------------
+
+
+def workload_category(workload: Workload) -> TechnologyCategory:
+    """AI/ML for LLM inference and GPU batch jobs, public cloud otherwise (the lever's rule)."""
+    if workload.kind is DemandKind.LLM_INFERENCE or (
+        workload.batch_job is not None and workload.batch_job.is_gpu
+    ):
+        return TechnologyCategory.AI_ML
+    return TechnologyCategory.PUBLIC_CLOUD
+
+
+@dataclass(frozen=True)
+class RoutingRun:
+    """The routing request as run, its outcome, each workload's baseline and the offers' prices."""
+
+    request: RoutingRequest
+    outcome: RoutingOutcome
+    baseline: dict[str, tuple[TechnologyCategory, float]]  # workload -> (category, monthly cost today)
+    prices: dict[str, tuple[float, float]]  # offer id -> (on-demand, spot) per instance-hour
+
+    @property
+    def hours_per_month(self) -> float:
+        """Hours per month of the lever's monthly figures."""
+        return self.request.policy.hours_per_month
+
+    def plan(self) -> SavingsPlan | None:
+        """The optimal placement (routing has no risk profiles: every profile uses it)."""
+        return min(self.outcome.plans, key=lambda p: p.rank) if self.outcome.plans else None
+
+
+def with_default_residency(request: RoutingRequest, rule: ResidencyRule) -> RoutingRequest:
+    """The routing request with Recommend's default residency where it has none."""
+    if not rule.is_set or not request.policy.default_residency.is_empty:
+        return request
+    residency = RoutingResidency(
+        allowed_countries=sorted(rule.allowed_countries), allowed_regions=sorted(rule.allowed_regions)
+    )
+    return request.model_copy(
+        update={"policy": request.policy.model_copy(update={"default_residency": residency})}
+    )
+
+
+def run_routing(request: RoutingRequest, time_limit: float | None) -> RoutingRun:
+    """Run the routing lever (errors name the lever)."""
+    try:
+        outcome = route_workloads(request, time_limit)
+    except RecommenderError as error:
+        raise lever_error("routing", error) from None
+    hpm = request.policy.hours_per_month
+    categories = {w.workload_id: workload_category(w) for w in request.workloads}
+    baseline = {
+        p.workload_id: (categories[p.workload_id], float(p.baseline_hourly_cost) * hpm)
+        for p in outcome.placements
+    }
+    offers = request.compute_offers or default_offers()
+    prices = {o.offer_id: (o.instance.hourly_price, o.instance.spot_hourly_price) for o in offers}
+    return RoutingRun(request, outcome, baseline, prices)
 
 
 # --- commitments -----------------------------------------------------------------------

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from recommender.domain.commitments import CommitmentRequest, UsageClass
-from recommender.domain.common import Action, ActionType, TechnologyCategory
+from recommender.domain.common import Action, ActionType, Lever, TechnologyCategory
 from recommender.domain.rightsizing import RightSizeRequest
 from solvers.commitment_problem import FloatArray
 
@@ -167,8 +167,9 @@ def profile(usage: FloatArray, j: int, units: float) -> FloatArray:
 
 @dataclass(frozen=True)
 class UsageMove:
-    """A usage change: ``amount[t]`` leaves class ``source`` (-1: none) and joins
-    ``target`` (-1: none), for the action it implements.
+    """A usage change for one action: ``amount[t]`` leaves class ``source`` (-1: none) and
+    joins ``target`` (-1: none); ``outside`` is the monthly cost it removes outside the
+    ledger, per category (a routed workload's baseline share minus its API cost).
     """
 
     action: Action
@@ -176,6 +177,8 @@ class UsageMove:
     target: int
     amount: FloatArray
     category: TechnologyCategory
+    lever: Lever = Lever.RIGHT_SIZING
+    outside: dict[TechnologyCategory, float] = field(default_factory=dict)
 
 
 def register_targets(actions: list[Action], rs: RightSizeRequest, book: ClassBook, price: FloatArray) -> None:
@@ -232,3 +235,82 @@ def other_usage(classes: list[UsageClass], usage: FloatArray, draws: list[Resour
         if rest > 1e-12:
             out[c.class_id] = rest
     return out
+
+
+def routing_price(action: Action, prices: dict[str, tuple[float, float]]) -> tuple[float, bool]:
+    """Price per instance-hour of a PLACE_WORKLOAD action's offer and whether it is spot."""
+    spot = action.attributes.get("spot") == "true"
+    on_demand, spot_price = prices.get(action.offering_id, (0.0, 0.0))
+    price = spot_price if spot and spot_price > 0 else on_demand
+    if price <= 0 and action.quantity > 0:
+        price = float(action.monthly_cost) / 730.0 / action.quantity
+    return price, spot
+
+
+def register_routing(
+    actions: list[Action],
+    prices: dict[str, tuple[float, float]],
+    categories: dict[str, TechnologyCategory],
+    book: ClassBook,
+) -> None:
+    """Add the classes a routing plan's instance placements land on."""
+    for a in actions:
+        if a.type is not ActionType.PLACE_WORKLOAD or a.monthly_cost <= 0:
+            continue
+        price, spot = routing_price(a, prices)
+        book.resolve(
+            a.provider, a.region, a.to_value, price, categories[a.target], suffix=":spot" if spot else ""
+        )
+
+
+def routing_moves(
+    actions: list[Action],
+    baseline: dict[str, tuple[TechnologyCategory, float]],
+    prices: dict[str, tuple[float, float]],
+    hours_per_month: float,
+    book: ClassBook,
+    index: dict[str, int],
+    hours: int,
+) -> list[UsageMove]:
+    """Usage moves of a routing plan: each placement item takes its share of the workload's
+    baseline (by cost, the lever's split) and adds instances to the ledger or API cost outside.
+    """
+    by_workload: dict[str, list[Action]] = {}
+    for a in actions:
+        if a.type in (ActionType.PLACE_WORKLOAD, ActionType.ROUTE_TO_API):
+            by_workload.setdefault(a.target, []).append(a)
+    moves = []
+    for workload, items in by_workload.items():
+        category, monthly = baseline[workload]
+        costs = [float(a.monthly_cost) for a in items]
+        total = sum(costs)
+        for a, cost in zip(items, costs, strict=True):
+            share = monthly * (cost / total if total > 0 else 1.0 / len(items))
+            if a.type is ActionType.ROUTE_TO_API or cost <= 0:
+                moves.append(
+                    UsageMove(
+                        a, -1, -1, np.zeros(hours), category, Lever.WORKLOAD_ROUTING, {category: share - cost}
+                    )
+                )
+                continue
+            price, spot = routing_price(a, prices)
+            cid = (
+                f"{a.provider.lower()}:{a.region}:{a.to_value}:spot"
+                if spot
+                else book.find(a.provider, a.region, a.to_value)
+            )
+            if cid is None or cid not in index:
+                raise KeyError(f"routing class of {a.target} on {a.to_value} was not registered")
+            units = cost / hours_per_month / price
+            moves.append(
+                UsageMove(
+                    a,
+                    -1,
+                    index[cid],
+                    np.full(hours, units),
+                    category,
+                    Lever.WORKLOAD_ROUTING,
+                    {category: share},
+                )
+            )
+    return moves

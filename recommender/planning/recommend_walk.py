@@ -52,6 +52,7 @@ class Entry:
     upfront: Decimal = Decimal(0)
     amortised: bool = False  # upfront already amortised in the monthly figures (commitments)
     purchase_index: int = -1  # position in the ledger's offers (commitments)
+    outside: dict[TechnologyCategory, Decimal] = field(default_factory=dict)  # part saved outside the ledger
 
 
 @dataclass
@@ -102,7 +103,14 @@ def consolidation_entries(
     for a in plan.actions:
         cat = run.category_of(a.target, a.type)
         entries.append(
-            Entry(Lever.VENDOR_CONSOLIDATION, a, {cat: a.monthly_savings}, cat, upfront=a.upfront_cost)
+            Entry(
+                Lever.VENDOR_CONSOLIDATION,
+                a,
+                {cat: a.monthly_savings},
+                cat,
+                upfront=a.upfront_cost,
+                outside={cat: a.monthly_savings},
+            )
         )
     return entries, plan
 
@@ -111,9 +119,10 @@ def ledger_entries(
     ledger: Ledger,
     usage0: FloatArray,
     moves: list[UsageMove],
-    lever: Lever,
 ) -> tuple[list[Entry], FloatArray, LedgerCost]:
-    """Apply usage moves in order, billing the ledger with the held commitments only."""
+    """Apply usage moves in order, billing the ledger with the held commitments only; a
+    move's savings is its outside savings plus the drop of the ledger's bill.
+    """
     covered = np.zeros(usage0.shape[1], dtype=bool)
     for h in ledger.problem.held:
         covered[list(h.offer.covered)] = True
@@ -126,16 +135,15 @@ def ledger_entries(
     entries = []
     for m in moves:
         touched = [j for j in (m.source, m.target) if j >= 0]
+        delta: CategoryCosts = dict(m.outside)
         if not any(covered[j] for j in touched):
             mass = float(m.amount.sum()) * scale
-            delta: CategoryCosts = {}
             if m.source >= 0:
                 cat = ledger.categories[m.source]
                 delta[cat] = delta.get(cat, 0.0) + rate[m.source] * mass
             if m.target >= 0:
                 cat = ledger.categories[m.target]
                 delta[cat] = delta.get(cat, 0.0) - rate[m.target] * mass
-            savings = {k: money(v) for k, v in delta.items() if v}
             _apply(usage, m)
             stale = True
         else:
@@ -143,9 +151,12 @@ def ledger_entries(
                 current = ledger_cost(ledger, usage, none, [])
             _apply(usage, m)
             after = ledger_cost(ledger, usage, none, [])
-            savings = _diff(current.monthly, after.monthly)
+            for k in set(current.monthly) | set(after.monthly):
+                delta[k] = delta.get(k, 0.0) + current.monthly.get(k, 0.0) - after.monthly.get(k, 0.0)
             current, stale = after, False
-        entries.append(Entry(lever, m.action, savings, m.category))
+        savings = {k: money(v) for k, v in delta.items() if v}
+        outside = {k: money(v) for k, v in m.outside.items() if v}
+        entries.append(Entry(m.lever, m.action, savings, m.category, outside=outside))
     if stale:
         current = ledger_cost(ledger, usage, none, [])
     return entries, usage, current
@@ -211,6 +222,7 @@ def walk_profile(
     ledger: Ledger | None,
     usage0: FloatArray | None,
     consolidation: ConsolidationRun | None,
+    routing: tuple[SavingsPlan, list[UsageMove]] | None,
     right_sizing: tuple[SavingsPlan, list[UsageMove]] | None,
     sizer: CommitmentSizer | None,
     time_limit: float | None,
@@ -223,11 +235,11 @@ def walk_profile(
     if ledger is None or usage0 is None:
         return ProfileWalk(profile, entries, sources, None, None, None, None, None, None)
     moves: list[UsageMove] = []
-    if right_sizing is not None:
-        rs_plan, moves = right_sizing
-        if moves:
-            sources[Lever.RIGHT_SIZING] = rs_plan
-    rs_entries, usage_post, cost_post = ledger_entries(ledger, usage0, moves, Lever.RIGHT_SIZING)
+    for lever, part in ((Lever.WORKLOAD_ROUTING, routing), (Lever.RIGHT_SIZING, right_sizing)):
+        if part is not None and part[1]:
+            sources[lever] = part[0]
+            moves += part[1]
+    rs_entries, usage_post, cost_post = ledger_entries(ledger, usage0, moves)
     cost0 = ledger_cost(ledger, usage0, ledger.no_purchase(), [])
     entries += rs_entries
     categories = offer_categories(ledger, usage_post)

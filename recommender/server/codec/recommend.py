@@ -29,6 +29,7 @@ from recommender.domain.recommend import (
     SequencingComparison,
 )
 from recommender.domain.rightsizing import RightSizeRequest
+from recommender.domain.routing import RoutingRequest
 from recommender.errors import FieldViolation, InvalidArgumentError, ViolationCollector
 from recommender.planning.recommend import recommend, require_inputs
 from recommender.planning.recommend_focus import FocusExtract, extract_focus
@@ -43,6 +44,7 @@ from recommender.server.codec.common import (
 )
 from recommender.server.codec.consolidation import decode_consolidate_vendors
 from recommender.server.codec.rightsizing import decode_right_size
+from recommender.server.codec.routing import decode_route_workloads
 
 MAX_VIOLATIONS = 100
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -186,9 +188,12 @@ def decode_recommend(req: apb.RecommendRequest) -> RecommendRequest:
             consolidation = decode_consolidate_vendors(req.consolidation)
         except InvalidArgumentError as exc:
             _prefixed(exc, "consolidation", errors)
-    routing: Any | None = None
+    routing: RoutingRequest | None = None
     if req.HasField("routing"):
-        errors.add("routing", "workload routing is not available in this server version yet")
+        try:
+            routing = decode_route_workloads(req.routing)
+        except InvalidArgumentError as exc:
+            _prefixed(exc, "routing", errors)
     has_usage = req.HasField("commitments") and _has_usage(req.commitments)
     if req.focus_csv and has_usage:
         warnings.append(
@@ -199,7 +204,7 @@ def decode_recommend(req: apb.RecommendRequest) -> RecommendRequest:
             focus = extract_focus(
                 bytes(req.focus_csv),
                 consolidate_saas=consolidation is not None,
-                route_ai=routing is not None,
+                route_ai=req.HasField("routing"),
                 held_commitments_given=bool(req.commitments.existing_commitments),
                 caller_vendors={v.vendor_id: v for v in consolidation.vendors} if consolidation else None,
             )
@@ -260,6 +265,8 @@ def _currency(req: apb.RecommendRequest, focus: FocusExtract | None, errors: Vio
         given.append(("right_sizing.currency_code", req.right_sizing.currency_code))
     if req.HasField("consolidation") and req.consolidation.currency_code:
         given.append(("consolidation.currency_code", req.consolidation.currency_code))
+    if req.HasField("routing") and req.routing.currency_code:
+        given.append(("routing.currency_code", req.routing.currency_code))
     if focus is not None and not given:
         given.append(("focus_csv", focus.currency))
     currency = given[0][1] if given else "USD"
