@@ -14,8 +14,10 @@ import numpy as np
 
 from recommender.api.v1 import commitments_pb2 as cpb
 from recommender.api.v1 import common_pb2 as pb
+from recommender.api.v1 import consolidation_pb2 as vpb
 from recommender.api.v1 import recommend_pb2 as apb
 from recommender.api.v1 import rightsizing_pb2 as rpb
+from recommender.api.v1 import routing_pb2 as wpb
 
 HOURS = 720
 BIG, SMALL = "m5.2xlarge", "m5.large"
@@ -27,7 +29,9 @@ BIG_ID, SMALL_ID = f"aws:us-east-1:{BIG}", f"aws:us-east-1:{SMALL}"
 
 def catalog() -> list[rpb.InstanceType]:
     return [
-        rpb.InstanceType(name=BIG, provider="aws", region="us-east-1", vcpus=8, memory_gib=32, hourly_price=RATE[BIG]),
+        rpb.InstanceType(
+            name=BIG, provider="aws", region="us-east-1", vcpus=8, memory_gib=32, hourly_price=RATE[BIG]
+        ),
         rpb.InstanceType(
             name=SMALL, provider="aws", region="us-east-1", vcpus=2, memory_gib=8, hourly_price=RATE[SMALL]
         ),
@@ -113,3 +117,97 @@ def worked_example(**overlay: object) -> apb.RecommendRequest:
         right_sizing=right_sizing(),
         overlay=apb.ReportingOverlay(**overlay),  # type: ignore[arg-type]
     )
+
+
+def consolidation() -> vpb.ConsolidateVendorsRequest:
+    """200 chat seats on Slack (8.75 USD/seat) vs Teams (4 USD/seat, 5 USD/seat to migrate)."""
+
+    def vendor(vid: str, price: float) -> vpb.VendorOffer:
+        return vpb.VendorOffer(
+            vendor_id=vid,
+            category=pb.TECHNOLOGY_CATEGORY_SAAS,
+            lines=[
+                vpb.PriceLine(
+                    line_id="std",
+                    capabilities=["chat"],
+                    tiers=[vpb.PriceTier(min_quantity=0, unit_price=price)],
+                    whole_units=True,
+                    unit="seat",
+                )
+            ],
+        )
+
+    return vpb.ConsolidateVendorsRequest(
+        currency_code="USD",
+        demands=[
+            vpb.Demand(
+                demand_id="chat",
+                category=pb.TECHNOLOGY_CATEGORY_SAAS,
+                capability="chat",
+                quantity=200,
+                unit="seats",
+                current_vendor_id="slack",
+                migration_cost_per_unit=5.0,
+            )
+        ],
+        vendors=[vendor("slack", 8.75), vendor("teams", 4.0)],
+    )
+
+
+def routing() -> wpb.RouteWorkloadsRequest:
+    """A 16-vCPU service costing 2 USD/hour today (fits 2 x m5.2xlarge, 0.768 USD/hour) and an
+    LLM chatbot costing 3 USD/hour today that a per-token API serves for 1.008 USD/hour."""
+
+    return wpb.RouteWorkloadsRequest(
+        currency_code="USD",
+        workloads=[
+            wpb.Workload(
+                workload_id="api-service",
+                cpu_service=wpb.CpuServiceDemand(vcpus=16, memory_gib=64),
+                current_hourly_cost=2.0,
+            ),
+            wpb.Workload(
+                workload_id="chatbot",
+                llm_inference=wpb.LlmInferenceDemand(
+                    model="llama-3.1-8b",
+                    requests_per_second=2,
+                    input_tokens_per_request=500,
+                    output_tokens_per_request=200,
+                ),
+                current_hourly_cost=3.0,
+            ),
+        ],
+        compute_offers=[
+            wpb.ComputeOffer(
+                offer_id="m5-2xl",
+                instance=rpb.InstanceType(
+                    name=BIG,
+                    provider="aws",
+                    region="us-east-1",
+                    vcpus=8,
+                    memory_gib=32,
+                    hourly_price=RATE[BIG],
+                ),
+                country="US",
+            )
+        ],
+        api_offers=[
+            wpb.ModelApiOffer(
+                offer_id="llama-api",
+                provider="together",
+                model="llama-3.1-8b",
+                input_cost_per_token=0.2e-6,
+                output_cost_per_token=0.2e-6,
+                processing_location=wpb.ResidencyRule(allowed_countries=["US"]),
+            )
+        ],
+        policy=wpb.RoutingPolicy(optimal_only=True),
+    )
+
+
+def all_levers(**overlay: object) -> apb.RecommendRequest:
+    """The worked example plus vendor consolidation and workload routing."""
+    request = worked_example(**overlay)
+    request.consolidation.CopyFrom(consolidation())
+    request.routing.CopyFrom(routing())
+    return request
