@@ -19,7 +19,7 @@ module decides where each class goes (``docs/recommend.md``, "From a FOCUS expor
   that usage is kept out of the ledger at its effective cost, so no new commitment is
   bought for usage an existing one covers.
 * **SaaS and licensing** with vendor offers given: one demand per class (capability =
-  ``ServiceName``, quantity per month, current vendor = the publisher, or the provider),
+  ``ServiceSubcategory`` (FOCUS 1.1+), else ``ServiceName``; quantity per month, current vendor = the publisher, or the provider),
   served today by a one-line vendor priced at the export's effective unit cost.
 * **Offerings** derived from the export's own committed-use rows: per provider, the
   discount ``1 - sum(EffectiveCost) / sum(ListCost)`` of its committed usage rows
@@ -42,6 +42,7 @@ import pandas as pd
 
 from recommender.domain.commitments import (
     CommitmentOffering,
+    ExistingCommitment,
     CoveredRate,
     PaymentOption,
     SpendCommitmentTerms,
@@ -70,6 +71,7 @@ _ROW_COLUMNS = (
     "PublisherName",
     "RegionId",
     "ServiceName",
+    "ServiceSubcategory",
     "SkuId",
     "ConsumedQuantity",
     "ConsumedUnit",
@@ -121,6 +123,7 @@ class FocusExtract:
     saas_monthly: float
     ai_ml_monthly: float
     derived_offerings: list[CommitmentOffering]
+    held_commitments: list[ExistingCommitment]
     monthly_by_category: dict[TechnologyCategory, float]
     notes: list[str] = field(default_factory=list)
 
@@ -166,16 +169,21 @@ def _row_frame(path: Path, focus: FocusUsage) -> pd.DataFrame:
     else:
         committed = ~text("CommitmentDiscountId")[1]
     publisher, publisher_missing = text("PublisherName")
+    consumed = number("ConsumedQuantity")
+    quantity = np.where(np.isnan(consumed), number("PricingQuantity"), consumed)
     out = pd.DataFrame(
         {
             "class_id": class_id,
             "provider": provider,
             "publisher": publisher.where(~publisher_missing, provider),
+            "subcategory": text("ServiceSubcategory")[0],
             "instance_type": _instance_hints(
                 text("SkuPriceDetails")[0], text("x_InstanceType")[0], text("ChargeDescription")[0]
             ),
             "committed": committed,
             "commitment_type": text("CommitmentDiscountType")[0],
+            "commitment_id": text("CommitmentDiscountId")[0],
+            "quantity": np.nan_to_num(quantity),
             "list_cost": np.nan_to_num(number("ListCost")),
             "effective_cost": np.nan_to_num(number("EffectiveCost")),
         }
@@ -240,6 +248,7 @@ def extract_focus(
     grouped = rows.groupby("class_id", sort=False)
     hint = grouped["instance_type"].agg(_mode)
     publisher = grouped["publisher"].agg(_mode)
+    subcategory = grouped["subcategory"].agg(_mode)
     committed_rows = rows[rows["committed"]]
     committed_effective = committed_rows.groupby("class_id")["effective_cost"].sum()
 
@@ -279,29 +288,44 @@ def extract_focus(
     usage = np.asarray(table.quantity, dtype=np.float64)
     committed = np.asarray(focus.committed, dtype=np.float64)
     ledger_usage = usage[:, ledger_cols].copy()
+    billable = committed_rows[
+        (committed_rows["effective_cost"] > 0) & (committed_rows["commitment_id"] != "")
+    ]
+    derivable = (
+        set()
+        if held_commitments_given
+        else set(billable["class_id"])
+        - set(
+            committed_rows[(committed_rows["effective_cost"] <= 0) | (committed_rows["commitment_id"] == "")][
+                "class_id"
+            ]
+        )
+    )
     if not held_commitments_given:
-        ledger_usage -= committed[:, ledger_cols]
-        np.maximum(ledger_usage, 0.0, out=ledger_usage)
         covered = 0.0
-        for j in ledger_cols:
+        for pos, j in enumerate(ledger_cols):
             cid = table.class_ids[j]
-            if cid in committed_effective.index:
+            if cid in committed_effective.index and cid not in derivable:
+                ledger_usage[:, pos] = np.maximum(ledger_usage[:, pos] - committed[:, j], 0.0)
                 amount = float(committed_effective[cid]) * to_month
                 committed_monthly[categories[j]] = committed_monthly.get(categories[j], 0.0) + amount
                 covered += float(committed[:, j].sum())
         if covered > 0:
             notes.append(
-                f"{covered:,.1f} unit-hours of the export are already covered by commitments "
-                "(PricingCategory=Committed): kept at their effective cost "
-                f"({sum(committed_monthly.values()):,.2f} {currency}/month) and not offered to new commitments; "
-                "describe the held commitments in commitments.existing_commitments to bill them instead."
+                f"{covered:,.1f} unit-hours of the export are covered by commitments whose cost the export does "
+                "not show (PricingCategory=Committed without EffectiveCost or CommitmentDiscountId): kept at their "
+                f"effective cost ({sum(committed_monthly.values()):,.2f} {currency}/month) and not offered to new "
+                "commitments; describe the held commitments in commitments.existing_commitments to bill them instead."
             )
 
-    ledger_classes, merged_usage, instance_classes = _rekey(
+    ledger_classes, merged_usage, instance_classes, key_of = _rekey(
         classes, ledger_cols, categories, hint, ledger_usage
     )
+    held = _held_commitments(
+        billable[billable["class_id"].isin(derivable)], ledger_classes, key_of, hours, notes
+    )
     demands, vendors, saas_monthly = _saas(
-        classes, saas_cols, categories, publisher, usage, to_month, caller_vendors or {}, notes
+        classes, saas_cols, categories, publisher, subcategory, usage, to_month, caller_vendors or {}, notes
     )
     derived = _derived_offerings(rows, ledger_classes, instance_classes, notes)
     start = pd.Timestamp(table.start).to_pydatetime()
@@ -318,6 +342,7 @@ def extract_focus(
         saas_monthly=saas_monthly,
         ai_ml_monthly=ai_ml,
         derived_offerings=derived,
+        held_commitments=held,
         monthly_by_category=monthly_by_category,
         notes=notes,
     )
@@ -329,9 +354,11 @@ def _rekey(
     categories: list[TechnologyCategory],
     hint: pd.Series,
     usage: FloatArray,
-) -> tuple[list[UsageClass], FloatArray, set[str]]:
-    """Ledger classes: ``provider:region:instance_type`` where an instance type is known."""
+) -> tuple[list[UsageClass], FloatArray, set[str], dict[str, str]]:
+    """Ledger classes: ``provider:region:instance_type`` where an instance type is known
+    (and the ledger key of every FOCUS class id)."""
     keys: dict[str, list[int]] = {}
+    key_of: dict[str, str] = {}
     meta: dict[str, tuple[str, str, str, TechnologyCategory]] = {}
     for pos, j in enumerate(cols):
         row = classes.iloc[j]
@@ -340,6 +367,7 @@ def _rekey(
         prov = provider_key(str(row["provider"]))
         region = str(row["region"])
         key = f"{prov}:{region}:{itype}" if itype else fid
+        key_of[fid] = key
         keys.setdefault(key, []).append(pos)
         meta.setdefault(key, (prov, region, itype, categories[j]))
     out_classes: list[UsageClass] = []
@@ -365,7 +393,52 @@ def _rekey(
                 category=cat,
             )
         )
-    return out_classes, out_usage, instance_classes
+    return out_classes, out_usage, instance_classes, key_of
+
+
+def _held_commitments(
+    rows: pd.DataFrame, ledger: list[UsageClass], key_of: dict[str, str], hours: int, notes: list[str]
+) -> list[ExistingCommitment]:
+    """A held spend commitment per CommitmentDiscountId of the export: currency per hour = its
+    committed usage's effective cost per hour of the window, covering its classes at the
+    effective rates observed (each below the class's list rate)."""
+    rates = {c.class_id: c.on_demand_rate for c in ledger}
+    out = []
+    for commitment_id, part in rows.groupby("commitment_id"):
+        by_key: dict[str, list[float]] = {}
+        for fid, qty, cost in zip(part["class_id"], part["quantity"], part["effective_cost"], strict=True):
+            acc = by_key.setdefault(key_of[str(fid)], [0.0, 0.0])
+            acc[0] += float(qty)
+            acc[1] += float(cost)
+        covered = [
+            CoveredRate(class_id=k, rate=cost / qty)
+            for k, (qty, cost) in by_key.items()
+            if qty > 0 and 0 < cost / qty < rates[k]
+        ]
+        if not covered:
+            continue
+        per_hour = float(part["effective_cost"].sum()) / hours
+        kinds = sorted({k for k in part["commitment_type"].tolist() if k})
+        out.append(
+            ExistingCommitment(
+                commitment_id=str(commitment_id),
+                terms=CommitmentOffering(
+                    offering_id=f"held:{commitment_id}",
+                    display_name=f"{', '.join(kinds) or 'commitment'} {commitment_id} (from the FOCUS export)",
+                    term=Term.ONE_YEAR,
+                    payment_option=PaymentOption.NO_UPFRONT,
+                    spend_commitment=SpendCommitmentTerms(rates=covered),
+                ),
+                quantity=per_hour,
+            )
+        )
+    if out:
+        notes.append(
+            f"{len(out)} commitment(s) held according to the export (CommitmentDiscountId) are billed as held spend "
+            "commitments: the effective cost per hour of the usage they covered, at the rates observed, applied "
+            "before any new commitment (describe them in commitments.existing_commitments to override)."
+        )
+    return out
 
 
 def _saas(
@@ -373,6 +446,7 @@ def _saas(
     cols: list[int],
     categories: list[TechnologyCategory],
     publisher: pd.Series,
+    subcategory: pd.Series,
     usage: FloatArray,
     to_month: float,
     caller_vendors: dict[str, VendorOffer],
@@ -395,7 +469,7 @@ def _saas(
             continue
         total += cost
         vendor = str(publisher.get(fid, "") or row["provider"])
-        capability = str(row["service_name"])
+        capability = str(subcategory.get(fid, "") or row["service_name"])
         unit = str(row["unit"])
         line_id = f"{row['sku_id']}"
         if vendor in caller_vendors:

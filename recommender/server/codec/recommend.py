@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from recommender.api.v1 import commitments_pb2 as cpb
 from recommender.api.v1 import common_pb2 as pb
+from recommender.api.v1 import consolidation_pb2 as vpb
 from recommender.api.v1 import recommend_pb2 as apb
 from recommender.domain.commitments import CommitmentRequest, SavingsCurve
 from recommender.domain.common import TechnologyCategory
@@ -33,7 +34,7 @@ from recommender.domain.routing import RoutingRequest
 from recommender.errors import FieldViolation, InvalidArgumentError, ViolationCollector
 from recommender.planning.recommend import recommend, require_inputs
 from recommender.planning.recommend_focus import FocusExtract, extract_focus
-from recommender.server.codec.commitments import decode_plan_commitments, encode_usage_class
+from recommender.server.codec.commitments import decode_plan_commitments, encode_offering, encode_usage_class
 from recommender.server.codec.common import (
     domain_enum_to_proto,
     enum_to_domain,
@@ -154,6 +155,13 @@ def _focus_commitments(req: apb.RecommendRequest, focus: FocusExtract) -> cpb.Pl
     msg.currency_code = msg.currency_code or focus.currency
     del msg.usage_classes[:]
     msg.usage_classes.extend(encode_usage_class(c) for c in focus.ledger_classes)
+    if not msg.existing_commitments:
+        msg.existing_commitments.extend(
+            pb.ExistingCommitment(
+                commitment_id=e.commitment_id, terms=encode_offering(e.terms), quantity=e.quantity
+            )
+            for e in focus.held_commitments
+        )
     start = timestamp_pb2.Timestamp()
     start.FromDatetime(focus.start)
     msg.usage.CopyFrom(
@@ -184,10 +192,7 @@ def decode_recommend(req: apb.RecommendRequest) -> RecommendRequest:
         except InvalidArgumentError as exc:
             _prefixed(exc, "right_sizing", errors)
     if req.HasField("consolidation"):
-        try:
-            consolidation = decode_consolidate_vendors(req.consolidation)
-        except InvalidArgumentError as exc:
-            _prefixed(exc, "consolidation", errors)
+        consolidation = _decode_consolidation(req, errors)
     routing: RoutingRequest | None = None
     if req.HasField("routing"):
         try:
@@ -219,6 +224,11 @@ def decode_recommend(req: apb.RecommendRequest) -> RecommendRequest:
             "commitments.usage.series",
             "usage is required with offerings or held commitments (or give focus_csv)",
         )
+    if consolidation is not None and not consolidation.demands and not (focus and focus.saas_demands):
+        errors.add(
+            "consolidation.demands",
+            "at least one demand is required (none given, and no SaaS or licensing usage in focus_csv)",
+        )
     currency = _currency(req, focus, errors)
     overlay = _decode_overlay(req.overlay, currency, errors)
     policy = _decode_policy(req, errors)
@@ -245,6 +255,33 @@ def decode_recommend(req: apb.RecommendRequest) -> RecommendRequest:
         raise InvalidArgumentError(pydantic_violations(exc)) from None
     require_inputs(domain)
     return domain
+
+
+_PLACEHOLDER = "recommend:focus-placeholder"
+
+
+def _decode_consolidation(
+    req: apb.RecommendRequest, errors: ViolationCollector
+) -> ConsolidationRequest | None:
+    """The consolidation sub-request; with a FOCUS export its demands may all come from the
+    export's SaaS and licensing usage (checked once the export is read)."""
+    msg = req.consolidation
+    placeholder = bool(req.focus_csv) and not msg.demands and bool(msg.vendors) and bool(msg.vendors[0].lines)
+    if placeholder:
+        msg = vpb.ConsolidateVendorsRequest()
+        msg.CopyFrom(req.consolidation)
+        capability = next((c for c in msg.vendors[0].lines[0].capabilities if c), "placeholder")
+        msg.demands.add(demand_id=_PLACEHOLDER, capability=capability, quantity=1)
+    try:
+        decoded = decode_consolidate_vendors(msg)
+    except InvalidArgumentError as exc:
+        _prefixed(exc, "consolidation", errors)
+        return None
+    if placeholder:
+        decoded = decoded.model_copy(
+            update={"demands": [d for d in decoded.demands if d.demand_id != _PLACEHOLDER]}
+        )
+    return decoded
 
 
 def _decode_commitments(
