@@ -10,7 +10,6 @@ from recommender.api.v1 import recommend_pb2 as apb
 from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
 from recommender.api.v1 import rightsizing_pb2 as rpb
 from recommender.api.v1 import routing_pb2 as wpb
-from recommender.errors import NotImplementedLeverError
 from recommender.planning.commitment_plans import plan_commitments
 from recommender.planning.consolidation_plans import plan_consolidation
 from recommender.planning.routing_plans import route_workloads
@@ -21,13 +20,6 @@ from recommender.server.codec.rightsizing import right_size_serialized
 from recommender.server.codec.routing import decode_route_workloads, encode_route_workloads
 from recommender.server.context import Context
 from recommender.server.runner import SolveRunner
-
-
-def _unavailable(rpc: str, what: str) -> NotImplementedLeverError:
-    return NotImplementedLeverError(
-        f"{rpc} is part of the v1 contract but {what} is not implemented in this server version yet; "
-        "PlanCommitments is available."
-    )
 
 
 class RecommenderServicer(service_grpc.RecommenderServicer):
