@@ -34,14 +34,12 @@ from recommender.domain.common import (
     HOURS_PER_MONTH,
     Action,
     ActionType,
-    BindingRule,
     Kpis,
     Lever,
     RiskFigures,
     RiskProfile,
     SavingsPlan,
     SolverSummary,
-    SolveStatus,
     money,
 )
 from recommender.errors import InfeasibleError, SolveTimeoutError
@@ -49,6 +47,7 @@ from recommender.planning import commitment_horizon as hzm
 from recommender.planning.commitment_horizon import MONTH, Evaluation, Evaluator, Horizon, Item, Slot
 from recommender.planning.commitment_inputs import PreparedProblem
 from recommender.planning.ranking import group_id, rank
+from recommender.planning.summaries import solver_summary
 from solvers.commitment_problem import ReservedOffer
 from solvers.commitment_scenarios import ScenarioSolution, cvar_of
 
@@ -458,22 +457,7 @@ def _month_text(hz: Horizon, hour: int) -> str:
 
 
 def _summary(sol: ScenarioSolution) -> SolverSummary:
-    r = sol.report
-    return SolverSummary(
-        solver=r.solver,
-        status=SolveStatus(r.status.value),
-        objective=r.objective,
-        bound=r.bound if math.isfinite(r.bound) else 0.0,
-        relative_gap=r.relative_gap if math.isfinite(r.relative_gap) else 1.0,
-        solve_seconds=r.solve_seconds,
-        variables=r.variables,
-        constraints=r.constraints,
-        time_limit_seconds=r.time_limit_seconds,
-        binding=[
-            BindingRule(name=x.name, explanation=x.explanation, shadow_price=x.shadow_price)
-            for x in r.binding
-        ],
-    )
+    return solver_summary(sol.report)
 
 
 def _explain(

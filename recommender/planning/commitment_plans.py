@@ -7,7 +7,6 @@ mutually exclusive alternatives, so callers see what the joint model gains.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -26,13 +25,11 @@ from recommender.domain.common import (
     HOURS_PER_MONTH,
     Action,
     ActionType,
-    BindingRule,
     Kpis,
     Lever,
     RiskFigures,
     SavingsPlan,
     SolverSummary,
-    SolveStatus,
     money,
 )
 from recommender.errors import FieldViolation, InfeasibleError, InvalidArgumentError, SolveTimeoutError
@@ -41,6 +38,7 @@ from recommender.planning.commitment_frontier import plan_frontier
 from recommender.planning.commitment_inputs import PreparedProblem, prepare
 from recommender.planning.default_offerings import DEFAULT_CATALOGUE_SCOPE, default_offerings
 from recommender.planning.ranking import group_id, rank
+from recommender.planning.summaries import solver_summary
 from solvers.billing import Billing, simulate
 from solvers.commitment_problem import CommitmentProblem, FloatArray
 from solvers.commitments import CommitmentSolution, solve_commitments
@@ -519,22 +517,7 @@ def _kpis(problem: CommitmentProblem, bill: Billing) -> Kpis:
 
 
 def _summary(sol: CommitmentSolution) -> SolverSummary:
-    r = sol.report
-    return SolverSummary(
-        solver=r.solver,
-        status=SolveStatus(r.status.value),
-        objective=r.objective,
-        bound=r.bound if math.isfinite(r.bound) else 0.0,
-        relative_gap=r.relative_gap if math.isfinite(r.relative_gap) else 1.0,
-        solve_seconds=r.solve_seconds,
-        variables=r.variables,
-        constraints=r.constraints,
-        time_limit_seconds=r.time_limit_seconds,
-        binding=[
-            BindingRule(name=b.name, explanation=b.explanation, shadow_price=b.shadow_price)
-            for b in r.binding
-        ],
-    )
+    return solver_summary(sol.report)
 
 
 def _explain(

@@ -49,7 +49,6 @@ from recommender.domain.common import (
     RiskProfile,
     SavingsPlan,
     SolverSummary,
-    SolveStatus,
     TechnologyCategory,
     money,
 )
@@ -71,6 +70,7 @@ from recommender.planning.consolidation_inputs import (
 )
 from recommender.planning.ranking import group_id, rank
 from recommender.planning.saas_seats import RECLAIMED, analyse_seats
+from recommender.planning.summaries import solver_summary
 from solvers.result import SolveReport
 from solvers.vendor_problem import Evaluation, FloatArray, Keep, VendorProblem, evaluate, line_requirements
 from solvers.vendor_selection import VendorSolution, solve_vendor_selection
@@ -780,18 +780,7 @@ def _summary(prepared: Prepared, problem: VendorProblem, report: SolveReport) ->
     for b in report.binding:
         name, text = _binding_text(prepared, problem, b.name, b.explanation)
         rules.append(BindingRule(name=name, explanation=text, shadow_price=0.0))
-    return SolverSummary(
-        solver=report.solver,
-        status=SolveStatus(report.status.value),
-        objective=report.objective,
-        bound=report.bound,
-        relative_gap=report.relative_gap if math.isfinite(report.relative_gap) else 0.0,
-        solve_seconds=report.solve_seconds,
-        variables=report.variables,
-        constraints=report.constraints,
-        time_limit_seconds=report.time_limit_seconds,
-        binding=rules,
-    )
+    return solver_summary(report, rules)
 
 
 def _binding_text(prepared: Prepared, problem: VendorProblem, name: str, explanation: str) -> tuple[str, str]:

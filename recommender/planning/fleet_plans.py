@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from recommender.domain.common import (
@@ -14,7 +12,6 @@ from recommender.domain.common import (
     Lever,
     SavingsPlan,
     SolverSummary,
-    SolveStatus,
     money,
 )
 from recommender.domain.rightsizing import (
@@ -25,6 +22,7 @@ from recommender.domain.rightsizing import (
     RightSizingPolicy,
 )
 from recommender.errors import InfeasibleError
+from recommender.planning.summaries import solver_summary
 from solvers.fleet_packing import Packing, PackingProblem, pack, unplaceable
 from solvers.result import SolveReport
 from solvers.rightsizing_data import FloatArray
@@ -136,18 +134,7 @@ def _summary(report: SolveReport, problem: PackingProblem, packing: Packing) -> 
                 ),
             )
         )
-    return SolverSummary(
-        solver=report.solver,
-        status=SolveStatus(report.status.value),
-        objective=report.objective if math.isfinite(report.objective) else 0.0,
-        bound=report.bound if math.isfinite(report.bound) else 0.0,
-        relative_gap=report.relative_gap if math.isfinite(report.relative_gap) else 1.0,
-        solve_seconds=report.solve_seconds,
-        variables=report.variables,
-        constraints=report.constraints,
-        time_limit_seconds=report.time_limit_seconds,
-        binding=binding,
-    )
+    return solver_summary(report, binding)
 
 
 def _result(

@@ -50,6 +50,7 @@ from recommender.planning.rightsizing_inputs import (
     solver_resources,
 )
 from recommender.planning.rightsizing_recommendations import FINDING_BY_CODE, build_recommendations
+from recommender.planning.summaries import solver_summary
 from solvers.billing import Billing
 from solvers.result import SolveReport
 from solvers.rightsizing import CostModel, Finding, OnDemandCosts, SizingResult, SizingRule, size_resources
@@ -535,17 +536,7 @@ def _solver_summary(
             variables=int(res.cells),
             constraints=0,
         )
-    return SolverSummary(
-        solver=report.solver,
-        status=SolveStatus(report.status.value),
-        objective=report.objective if math.isfinite(report.objective) else 0.0,
-        bound=report.bound if math.isfinite(report.bound) else 0.0,
-        relative_gap=report.relative_gap if math.isfinite(report.relative_gap) else 1.0,
-        solve_seconds=report.solve_seconds,
-        variables=report.variables,
-        constraints=report.constraints,
-        time_limit_seconds=report.time_limit_seconds,
-    )
+    return solver_summary(report)
 
 
 def _kpis(

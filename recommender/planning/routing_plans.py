@@ -21,12 +21,9 @@ import numpy as np
 from recommender.domain.common import (
     Action,
     ActionType,
-    BindingRule,
     CategorySavings,
     Lever,
     SavingsPlan,
-    SolverSummary,
-    SolveStatus,
     TechnologyCategory,
     money,
 )
@@ -53,6 +50,7 @@ from recommender.planning.routing_options import (
     default_offers,
     gpu_specs,
 )
+from recommender.planning.summaries import solver_summary
 from solvers.routing import RoutingSolution, diagnose_infeasibility, solve_routing
 from solvers.routing_problem import FloatArray, IntArray
 
@@ -446,22 +444,7 @@ def _plan(
             actions.append(_action(len(actions) + 1, placement.workload_id, item, cost, saved, cur))
     savings_total = baseline_total - planned_total
     report = solution.report
-    binding = [
-        BindingRule(name=b.name, explanation=b.explanation, shadow_price=b.shadow_price)
-        for b in report.binding
-    ]
-    summary = SolverSummary(
-        solver=report.solver,
-        status=SolveStatus(report.status.value),
-        objective=report.objective,
-        bound=report.bound,
-        relative_gap=report.relative_gap if math.isfinite(report.relative_gap) else 0.0,
-        solve_seconds=report.solve_seconds,
-        variables=report.variables,
-        constraints=report.constraints,
-        time_limit_seconds=report.time_limit_seconds,
-        binding=binding,
-    )
+    summary = solver_summary(report)
     apis = sum(1 for a in actions if a.type is ActionType.ROUTE_TO_API)
     explanation = (
         f"{title}: {len(request.workloads)} workload(s) placed with {len(actions) - apis} instance "
@@ -471,8 +454,8 @@ def _plan(
         f"Solved {report.status.value} ({solution.stats.components} independent group(s), "
         f"{solution.stats.kept_arcs} of {solution.stats.arcs} options after exact pruning)."
     )
-    if binding:
-        explanation += " Binding: " + "; ".join(b.explanation for b in binding[:6]) + "."
+    if summary.binding:
+        explanation += " Binding: " + "; ".join(b.explanation for b in summary.binding[:6]) + "."
     return SavingsPlan(
         levers=[Lever.WORKLOAD_ROUTING],
         title=title,
