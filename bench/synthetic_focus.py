@@ -480,7 +480,8 @@ def main() -> int:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"synthetic FOCUS: {int(stats['rows']):,} rows, {size / 1e6:.1f} MB, {args.days} days, "
-            f"{args.instances} VMs, list cost {stats['list_cost']:,.2f} USD, effective {stats['effective_cost']:,.2f} "
+            f"{args.instances} VMs, list cost {stats['list_cost']:,.2f} USD, effective "
+            f"{stats['effective_cost']:,.2f} "
             f"USD; written in {elapsed:.2f} s, peak RSS {peak:.0f} MiB"
         )
         for name, path in companions.items():

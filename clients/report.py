@@ -496,7 +496,8 @@ def _write_html(
     for title, img in images:
         data = base64.b64encode(img.read_bytes()).decode()
         body.append(
-            f"<h2>{html.escape(title)}</h2><img alt='{html.escape(title)}' src='data:image/png;base64,{data}'>"
+            f"<h2>{html.escape(title)}</h2><img alt='{html.escape(title)}' "
+            f"src='data:image/png;base64,{data}'>"
         )
     for title, header, rows in tables:
         head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
@@ -515,7 +516,8 @@ def _write_html(
         "td,th{border:1px solid #ccc;padding:3px 6px;font-size:13px}img{max-width:100%}"
     )
     path.write_text(
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{heading}</title><style>{style}</style></head>"
+        "<!DOCTYPE html><html><head><meta "
+        f"charset='utf-8'><title>{heading}</title><style>{style}</style></head>"
         f"<body>{''.join(body)}</body></html>",
         encoding="utf-8",
     )

@@ -273,8 +273,10 @@ def _base_request(request: RecommendRequest, warnings: list[str]) -> CommitmentR
             offerings += request.focus.derived_offerings
         if not offerings:
             warnings.append(
-                "No commitment offering for this usage (none given in commitments.offerings, the default catalogue "
-                "covers GCP c2 only, and none could be derived from the FOCUS export): the commitment lever is "
+                "No commitment offering for this usage (none given in commitments.offerings, the default "
+                "catalogue "
+                "covers GCP c2 only, and none could be derived from the FOCUS export): the commitment lever "
+                "is "
                 "skipped and all usage stays on demand."
             )
         updates["offerings"] = offerings
@@ -339,7 +341,8 @@ def _overlay_note(request: RecommendRequest) -> str:
     if o.tax_rate > 0:
         cats = ", ".join(sorted(c.value for c in o.taxed_categories)) or "every category"
         parts.append(
-            f"A non-creditable tax of {100 * o.tax_rate:g} % is added to the spend of {cats}: its costs and savings "
+            f"A non-creditable tax of {100 * o.tax_rate:g} % is added to the spend of {cats}: its costs and "
+            "savings "
             f"are multiplied by {1 + o.tax_rate:g}; KPIs are pre-tax."
         )
     return " ".join(parts)
@@ -405,7 +408,8 @@ def _nothing_note(
         busy = (usage > 0).mean(axis=0) if usage.size else np.zeros(0)
         steady = float(busy.max()) if busy.size else 0.0
         reasons.append(
-            f"the ledger has {len(ledger.request.usage_classes)} usage class(es) over {ledger.hours} hours; the "
+            f"the ledger has {len(ledger.request.usage_classes)} usage class(es) over {ledger.hours} hours; "
+            "the "
             f"busiest runs {100 * steady:.0f} % of the hours"
         )
         if sizer is None:

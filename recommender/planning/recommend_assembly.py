@@ -335,7 +335,8 @@ def _curve(walk: ProfileWalk, ctx: Context) -> SavingsCurve | None:
         )
     return SavingsCurve(
         basis=(
-            f"the plan's commitment purchase scaled 0 to 2x, billed on the {ledger.hours}-hour usage left after its "
+            f"the plan's commitment purchase scaled 0 to 2x, billed on the {ledger.hours}-hour usage left "
+            "after its "
             "usage actions"
         ),
         points=points,

@@ -49,9 +49,12 @@ def explain(
     parts = [
         f"{walk.profile.value.capitalize()} plan saving {_amount(total, cur)}/month ({pct:.1f} % of "
         f"{_amount(baseline, cur)}), usage before rate: {lever_text}.",
-        "Order: vendors are consolidated and workloads routed first, resources right-sized next, and commitments "
-        "sized last on the usage that remains; each action's savings is the drop of the monthly bill it causes in "
-        "that order, billed as providers bill (held commitments first, reserved capacity before spend commitments), "
+        "Order: vendors are consolidated and workloads routed first, resources right-sized next, and "
+        "commitments "
+        "sized last on the usage that remains; each action's savings is the drop of the monthly bill it "
+        "causes in "
+        "that order, billed as providers bill (held commitments first, reserved capacity before spend "
+        "commitments), "
         "so the actions add up exactly to the plan's savings and no usage is counted twice.",
     ]
     if walk.purchase is not None and walk.purchase.plan is not None and not walk.purchase.empty:
@@ -61,7 +64,8 @@ def explain(
     if sequencing is not None:
         adv = sequencing.advantage
         parts.append(
-            "Sequencing: buying commitments on today's usage first (as provider recommenders do) and right-sizing "
+            "Sequencing: buying commitments on today's usage first (as provider recommenders do) and "
+            "right-sizing "
             f"afterwards would cost {_amount(sequencing.commit_first_monthly_cost, cur)}/month against "
             f"{_amount(sequencing.sequenced_monthly_cost, cur)}/month for this plan, "
             + (f"{_amount(adv, cur)}/month more" if adv >= 0 else f"{_amount(-adv, cur)}/month less")
@@ -72,16 +76,20 @@ def explain(
         )
     parts.append(
         f"Ranked by risk-adjusted savings over {policy.horizon_months} months: {policy.horizon_months} x "
-        f"({1 - policy.risk_weight:g} x monthly savings + {policy.risk_weight:g} x min(monthly savings, savings if the "
-        f"remaining usage fell {100 * policy.stress_usage_drop:.0f} %)) - one-time costs = {_amount(key, cur)} "
-        f"(stressed savings {_amount(stressed, cur)}/month, one-time costs {_amount(one_time, cur)})."
+        f"({1 - policy.risk_weight:g} x monthly savings + {policy.risk_weight:g} x min(monthly savings, "
+        f"savings if the remaining usage fell {100 * policy.stress_usage_drop:.0f} %)) - one-time costs = "
+        f"{_amount(key, cur)} (stressed savings {_amount(stressed, cur)}/month, one-time costs "
+        f"{_amount(one_time, cur)})."
     )
     if before is not None and after is not None:
         parts.append(
-            f"KPIs on the usage ledger (pre-tax): effective savings rate {100 * before.effective_savings_rate:.1f} % -> "
+            "KPIs on the usage ledger (pre-tax): effective savings rate "
+            f"{100 * before.effective_savings_rate:.1f} % -> "
             f"{100 * after.effective_savings_rate:.1f} %, commitment coverage "
-            f"{100 * before.commitment_coverage:.1f} % -> {100 * after.commitment_coverage:.1f} %, utilisation "
-            f"{100 * before.commitment_utilization:.1f} % -> {100 * after.commitment_utilization:.1f} %, waste "
+            f"{100 * before.commitment_coverage:.1f} % -> {100 * after.commitment_coverage:.1f} %, "
+            "utilisation "
+            f"{100 * before.commitment_utilization:.1f} % -> {100 * after.commitment_utilization:.1f} %, "
+            "waste "
             f"{100 * before.commitment_waste:.1f} % -> {100 * after.commitment_waste:.1f} %."
         )
     parts.extend(ctx.notes)

@@ -14,13 +14,16 @@ module decides where each class goes (``docs/recommend.md``, "From a FOCUS expor
   ``provider:region:instance_type`` (provider as ``aws``/``azure``/``gcp``/``oci``;
   classes sharing a key are merged, the rate quantity-weighted), so right-sizing moves
   and routing placements land on it.
-* **Usage already covered by commitments** (``PricingCategory = Committed`` rows):
-  unless the caller describes the held commitments (``commitments.existing_commitments``),
-  that usage is kept out of the ledger at its effective cost, so no new commitment is
-  bought for usage an existing one covers.
+* **Commitments the export shows** (``PricingCategory = Committed`` rows with a
+  ``CommitmentDiscountId`` and an ``EffectiveCost``): unless the caller describes the held
+  commitments (``commitments.existing_commitments``), each commitment id becomes a held
+  spend commitment: currency per hour = the effective cost of the usage it covered per hour
+  of the window, at the effective rates observed. Committed usage without a cost or id is
+  kept out of the ledger at its effective cost, so no new commitment is bought for it.
 * **SaaS and licensing** with vendor offers given: one demand per class (capability =
-  ``ServiceSubcategory`` (FOCUS 1.1+), else ``ServiceName``; quantity per month, current vendor = the publisher, or the provider),
-  served today by a one-line vendor priced at the export's effective unit cost.
+  ``ServiceSubcategory`` (FOCUS 1.1+), else ``ServiceName``; quantity per month; current
+  vendor = the publisher, or the provider), served today by a one-line vendor priced at the
+  export's effective unit cost.
 * **Offerings** derived from the export's own committed-use rows: per provider, the
   discount ``1 - sum(EffectiveCost) / sum(ListCost)`` of its committed usage rows
   (when it lies in [2 %, 80 %]) becomes a 1-year no-upfront spend commitment over the
@@ -42,8 +45,8 @@ import pandas as pd
 
 from recommender.domain.commitments import (
     CommitmentOffering,
-    ExistingCommitment,
     CoveredRate,
+    ExistingCommitment,
     PaymentOption,
     SpendCommitmentTerms,
     Term,
@@ -277,11 +280,13 @@ def extract_focus(
         ledger_cols.append(j)
     if zero_rate:
         notes.append(
-            f"{zero_rate} FOCUS class(es) with a zero list rate (free tiers, data transfer in) cost nothing and are left out."
+            f"{zero_rate} FOCUS class(es) with a zero list rate (free tiers, data transfer in) cost nothing "
+            "and are left out."
         )
     if route_ai and ai_ml > 0:
         notes.append(
-            f"AI/ML spend of {ai_ml:,.2f} {currency}/month in the export is taken to be the routing workloads' "
+            f"AI/ML spend of {ai_ml:,.2f} {currency}/month in the export is taken to be the routing "
+            "workloads' "
             "spend: it leaves the commitment ledger and the routing baseline stands for it."
         )
 
@@ -312,10 +317,14 @@ def extract_focus(
                 covered += float(committed[:, j].sum())
         if covered > 0:
             notes.append(
-                f"{covered:,.1f} unit-hours of the export are covered by commitments whose cost the export does "
-                "not show (PricingCategory=Committed without EffectiveCost or CommitmentDiscountId): kept at their "
-                f"effective cost ({sum(committed_monthly.values()):,.2f} {currency}/month) and not offered to new "
-                "commitments; describe the held commitments in commitments.existing_commitments to bill them instead."
+                f"{covered:,.1f} unit-hours of the export are covered by commitments whose cost the export "
+                "does "
+                "not show (PricingCategory=Committed without EffectiveCost or CommitmentDiscountId): kept "
+                "at their "
+                f"effective cost ({sum(committed_monthly.values()):,.2f} {currency}/month) and not offered "
+                "to new "
+                "commitments; describe the held commitments in commitments.existing_commitments to bill "
+                "them instead."
             )
 
     ledger_classes, merged_usage, instance_classes, key_of = _rekey(
@@ -356,7 +365,8 @@ def _rekey(
     usage: FloatArray,
 ) -> tuple[list[UsageClass], FloatArray, set[str], dict[str, str]]:
     """Ledger classes: ``provider:region:instance_type`` where an instance type is known
-    (and the ledger key of every FOCUS class id)."""
+    (and the ledger key of every FOCUS class id).
+    """
     keys: dict[str, list[int]] = {}
     key_of: dict[str, str] = {}
     meta: dict[str, tuple[str, str, str, TechnologyCategory]] = {}
@@ -401,7 +411,8 @@ def _held_commitments(
 ) -> list[ExistingCommitment]:
     """A held spend commitment per CommitmentDiscountId of the export: currency per hour = its
     committed usage's effective cost per hour of the window, covering its classes at the
-    effective rates observed (each below the class's list rate)."""
+    effective rates observed (each below the class's list rate).
+    """
     rates = {c.class_id: c.on_demand_rate for c in ledger}
     out = []
     for commitment_id, part in rows.groupby("commitment_id"):
@@ -424,7 +435,9 @@ def _held_commitments(
                 commitment_id=str(commitment_id),
                 terms=CommitmentOffering(
                     offering_id=f"held:{commitment_id}",
-                    display_name=f"{', '.join(kinds) or 'commitment'} {commitment_id} (from the FOCUS export)",
+                    display_name=(
+                        f"{', '.join(kinds) or 'commitment'} {commitment_id} (from the FOCUS export)"
+                    ),
                     term=Term.ONE_YEAR,
                     payment_option=PaymentOption.NO_UPFRONT,
                     spend_commitment=SpendCommitmentTerms(rates=covered),
@@ -434,8 +447,10 @@ def _held_commitments(
         )
     if out:
         notes.append(
-            f"{len(out)} commitment(s) held according to the export (CommitmentDiscountId) are billed as held spend "
-            "commitments: the effective cost per hour of the usage they covered, at the rates observed, applied "
+            f"{len(out)} commitment(s) held according to the export (CommitmentDiscountId) are billed as "
+            "held spend "
+            "commitments: the effective cost per hour of the usage they covered, at the rates observed, "
+            "applied "
             "before any new commitment (describe them in commitments.existing_commitments to override)."
         )
     return out
@@ -524,7 +539,8 @@ def _saas(
         )
     if skipped:
         notes.append(
-            f"{len(skipped)} SaaS/licensing class(es) of the export not matched to exactly one line of the vendor "
+            f"{len(skipped)} SaaS/licensing class(es) of the export not matched to exactly one line of the "
+            "vendor "
             f"offer with the same id: {', '.join(skipped[:5])}; they stay as they are."
         )
     return demands, vendors, total
@@ -546,8 +562,10 @@ def _derived_offerings(
             continue
         if not lo <= discount <= hi:
             notes.append(
-                f"The export's committed {prov} usage shows a discount of {100 * discount:.1f} % (effective vs list "
-                f"cost of {len(part)} rows), outside {100 * lo:.0f}-{100 * hi:.0f} %: no offering derived from it."
+                f"The export's committed {prov} usage shows a discount of {100 * discount:.1f} % (effective "
+                "vs list "
+                f"cost of {len(part)} rows), outside {100 * lo:.0f}-{100 * hi:.0f} %: no offering derived "
+                "from it."
             )
             continue
         out.append(
@@ -569,14 +587,16 @@ def _derived_offerings(
             )
         )
         notes.append(
-            f"Offering derived from the export: {prov} committed usage was billed {100 * discount:.1f} % below list "
+            f"Offering derived from the export: {prov} committed usage was billed {100 * discount:.1f} % "
+            "below list "
             f"({len(part)} rows); assumed available as a 1-year no-upfront spend commitment over its "
             f"{len(covered)} instance-type class(es)."
         )
     no_effective = rows[rows["committed"] & (rows["effective_cost"] <= 0)]
     if len(no_effective) and not out:
         notes.append(
-            f"{len(no_effective)} committed usage row(s) of the export carry no effective cost, so no commitment "
+            f"{len(no_effective)} committed usage row(s) of the export carry no effective cost, so no "
+            "commitment "
             "discount can be derived from them."
         )
     return out

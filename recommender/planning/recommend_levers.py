@@ -166,7 +166,8 @@ def right_sizing_inputs(
         return rs
     if rs.usage_classes or rs.existing_commitments:
         notes.append(
-            "right_sizing carries its own usage classes / held commitments: they are used for right-sizing; the "
+            "right_sizing carries its own usage classes / held commitments: they are used for right-sizing; "
+            "the "
             "commitment ledger's held commitments are applied when the plan is billed."
         )
         return rs

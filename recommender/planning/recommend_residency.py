@@ -1,4 +1,4 @@
-"""Data residency for Recommend: is a provider region inside a residency rule?
+"""Data residency for Recommend: whether a provider region is inside a residency rule.
 
 A region is allowed when the rule lists it (``region`` or ``provider/region``) or its
 country is one of the allowed countries. The country of a region comes from the

@@ -59,7 +59,11 @@ def test_every_category_reaches_its_lever(estate: Path) -> None:
     assert savings[pb.TECHNOLOGY_CATEGORY_AI_ML] > 0
     assert savings[pb.TECHNOLOGY_CATEGORY_PUBLIC_CLOUD] > 0
     baseline = {c.category for c in response.breakdowns[0].baseline_by_category}
-    assert {pb.TECHNOLOGY_CATEGORY_SAAS, pb.TECHNOLOGY_CATEGORY_LICENSING, pb.TECHNOLOGY_CATEGORY_AI_ML} <= baseline
+    assert {
+        pb.TECHNOLOGY_CATEGORY_SAAS,
+        pb.TECHNOLOGY_CATEGORY_LICENSING,
+        pb.TECHNOLOGY_CATEGORY_AI_ML,
+    } <= baseline
     buy = next(a for a in plan.actions if a.attributes["lever"] == "commitments")
     assert buy.offering_id == "focus-derived-aws-1yr"
     notes = " ".join(response.warnings)

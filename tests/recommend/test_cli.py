@@ -47,7 +47,9 @@ def test_synthetic_focus_all_levers_html_and_json(tmp_path: Path, server_address
         "--server", server_address,
     ]  # fmt: skip
     html = tmp_path / "report.html"
-    done = _run(*common, "--report", str(html), "--format", "json", "--request-out", str(tmp_path / "req.json"))
+    done = _run(
+        *common, "--report", str(html), "--format", "json", "--request-out", str(tmp_path / "req.json")
+    )
     assert done.returncode == 0, done.stderr
     response = json_format.Parse(done.stdout.split("\nReport written")[0], apb.RecommendResponse())
     assert response.plans and response.plans[0].currency_code == "INR"
@@ -60,12 +62,21 @@ def test_synthetic_focus_all_levers_html_and_json(tmp_path: Path, server_address
     written = write_report(response, md)
     assert written[0] == md and "## Ranked plans" in md.read_text()
     pngs = sorted(p.name for p in (tmp_path / "r_files").glob("*.png"))
-    assert {"curve.png", "levers.png", "waterfall.png", "categories.png", "kpis.png", "sequencing.png"} <= set(pngs)
+    assert {
+        "curve.png",
+        "levers.png",
+        "waterfall.png",
+        "categories.png",
+        "kpis.png",
+        "sequencing.png",
+    } <= set(pngs)
     table = plans_table(list(response.plans))
     assert table.startswith("rank  plan")
 
 
-def test_cli_reports_bad_input(tmp_path: Path, server_address: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_bad_input(
+    tmp_path: Path, server_address: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "focus.csv"
     bad.write_text("ChargePeriodStart\n2024-01-01T00:00:00Z\n")
     assert main(["recommend", "--focus", str(bad), "--server", server_address]) == 2

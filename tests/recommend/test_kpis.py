@@ -44,7 +44,9 @@ def _request(**overlay: object) -> apb.RecommendRequest:
     rs = rpb.RightSizeRequest(
         currency_code="USD",
         catalog=[
-            rpb.InstanceType(name="a.large", provider="x", region="r", vcpus=2, memory_gib=8, hourly_price=1.0)
+            rpb.InstanceType(
+                name="a.large", provider="x", region="r", vcpus=2, memory_gib=8, hourly_price=1.0
+            )
         ],
     )
     for rid, cpu in (("busy", 60.0), ("idle", 1.0)):
@@ -52,7 +54,9 @@ def _request(**overlay: object) -> apb.RecommendRequest:
         r.sample_interval.seconds = 3600
         r.metrics.add(metric=rpb.METRIC_CPU_PERCENT, values=[cpu] * HOURS)
     return apb.RecommendRequest(
-        commitments=commitments, right_sizing=rs, overlay=apb.ReportingOverlay(**overlay)  # type: ignore[arg-type]
+        commitments=commitments,
+        right_sizing=rs,
+        overlay=apb.ReportingOverlay(**overlay),  # type: ignore[arg-type]
     )
 
 

@@ -41,8 +41,12 @@ def _sample_levers() -> tuple[rpb.RightSizeRequest, vpb.ConsolidateVendorsReques
     for rid, itype in (("i-sample-c5", "c5.2xlarge"), ("i-sample-c5-4x", "c5.4xlarge")):
         r = rs.resources.add(resource_id=rid, current_type=itype, provider="aws", region="us-east-1")
         r.sample_interval.seconds = 3600
-        r.metrics.add(metric=rpb.METRIC_CPU_PERCENT, values=np.clip(6 + rng.normal(0, 1, 720), 1, 12).tolist())
-        r.metrics.add(metric=rpb.METRIC_MEMORY_PERCENT, values=np.clip(10 + rng.normal(0, 1, 720), 5, 15).tolist())
+        r.metrics.add(
+            metric=rpb.METRIC_CPU_PERCENT, values=np.clip(6 + rng.normal(0, 1, 720), 1, 12).tolist()
+        )
+        r.metrics.add(
+            metric=rpb.METRIC_MEMORY_PERCENT, values=np.clip(10 + rng.normal(0, 1, 720), 5, 15).tolist()
+        )
     consolidation = vpb.ConsolidateVendorsRequest(
         currency_code="USD",
         vendors=[
@@ -83,7 +87,9 @@ def test_focus_sample_across_levers(client: RecommenderClient, shared_data: Path
     assert migrate.attributes["capability"] == OPENSHIFT
     factor = 83.2 * 1.18
     quantity = 1.0 * 730 / 720  # one OpenShift hour in the 720-hour export, per month
-    assert float(money(migrate.monthly_savings)) == pytest.approx((0.342 - 0.171) * quantity * factor, abs=1e-6)
+    assert float(money(migrate.monthly_savings)) == pytest.approx(
+        (0.342 - 0.171) * quantity * factor, abs=1e-6
+    )
     assert any(c.category == pb.TECHNOLOGY_CATEGORY_SAAS for c in plan.category_savings)
 
 

@@ -76,7 +76,8 @@ def _decode_overlay(msg: apb.ReportingOverlay, currency: str, errors: ViolationC
         if code != currency:
             errors.add(
                 "overlay.exchange_rate",
-                f"is required to report in {code}: give the {code} per {currency} rate (e.g. 83.2 INR per USD)",
+                f"is required to report in {code}: give the {code} per {currency} rate (e.g. 83.2 INR per "
+                "USD)",
             )
         rate = 1.0
     elif code == currency and rate != 1.0:
@@ -264,7 +265,8 @@ def _decode_consolidation(
     req: apb.RecommendRequest, errors: ViolationCollector
 ) -> ConsolidationRequest | None:
     """The consolidation sub-request; with a FOCUS export its demands may all come from the
-    export's SaaS and licensing usage (checked once the export is read)."""
+    export's SaaS and licensing usage (checked once the export is read).
+    """
     msg = req.consolidation
     placeholder = bool(req.focus_csv) and not msg.demands and bool(msg.vendors) and bool(msg.vendors[0].lines)
     if placeholder:
