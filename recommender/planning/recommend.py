@@ -183,7 +183,7 @@ def recommend(request: RecommendRequest, time_limit: float | None = None) -> Rec
         outside_baseline=outside,
         currency=overlay.reporting_currency,
         input_currency=request.currency_code,
-        notes=[*notes, *_residency_notes(residency, request, consolidation)],
+        notes=[n for n in [*notes, *_residency_notes(residency, request, consolidation)] if n],
     )
     seen: set[tuple[object, ...]] = set()
     routed: tuple[SavingsPlan, list[UsageMove]] | None = None

@@ -9,19 +9,15 @@ and flag it).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from recommender.domain.recommend import ResidencyRule
+from recommender.routing_defaults import region_country
 
 
 def country_of(provider: str, region: str) -> str:
     """ISO 3166-1 alpha-2 country of a provider region ("" when unknown)."""
-    try:
-        module = importlib.import_module("recommender.routing_defaults")
-    except ImportError:
-        return ""
-    return str(module.region_country(provider, region))
+    return region_country(provider, region)
 
 
 def region_allowed(rule: ResidencyRule) -> Callable[[str, str], bool | None]:

@@ -80,3 +80,42 @@ def test_bad_overlay(overlay: dict[str, object], field: str) -> None:
     with pytest.raises(InvalidArgumentError) as info:
         decode_recommend(sc.worked_example(**overlay))
     assert field in {v.field for v in info.value.violations}
+
+
+def test_default_residency_reaches_every_lever() -> None:
+    """Residency IN: right-sizing may not leave for another country (every row here is in
+    us-east-1, so the resources are flagged), and routing cannot use the US-only offers."""
+    from recommender.errors import InfeasibleError
+
+    request = sc.worked_example()
+    request.right_sizing.policy.allow_region_change = True
+    request.overlay.default_residency.allowed_countries.append("IN")
+    response = run(request)
+    notes = " ".join(response.warnings)
+    assert "10 right-sized resource(s) run outside the residency rule (countries IN)" in notes
+    explanation = response.plans[0].explanation
+    assert "Default residency (countries IN) applied to every lever" in explanation
+    assert "2 usage class(es) run outside it" in explanation
+    routed = sc.all_levers()
+    routed.overlay.default_residency.allowed_countries.append("IN")
+    with pytest.raises(InfeasibleError) as info:
+        run(routed)
+    assert info.value.message.startswith("routing:")
+
+
+def test_residency_keeps_region_changes_inside_it() -> None:
+    """Right-sizing with region changes allowed, residency = us-east-1: a cheaper type
+    offered only in another region is withdrawn."""
+    request = sc.worked_example()
+    request.right_sizing.policy.allow_region_change = True
+    cheap = request.right_sizing.catalog.add()
+    cheap.CopyFrom(request.right_sizing.catalog[1])
+    cheap.region, cheap.hourly_price = "us-west-2", 0.05
+    free = run(request)
+    moved = {a.region for p in free.plans for a in p.actions if a.type == pb.ACTION_TYPE_RESIZE}
+    assert moved == {"us-west-2"}
+    request.overlay.default_residency.allowed_regions.append("aws/us-east-1")
+    kept = run(request)
+    regions = {a.region for p in kept.plans for a in p.actions if a.type == pb.ACTION_TYPE_RESIZE}
+    assert regions == {"us-east-1"}
+    assert any("1 catalogue row(s) in other regions are not offered" in w for w in kept.warnings)
