@@ -64,7 +64,8 @@ def _run(vms: int, days: int, seed: int) -> None:
         # Baseline in the same run: each lever alone on the same inputs.
         assert domain.commitments is not None and domain.right_sizing is not None
         cons = merged_consolidation(domain.consolidation, domain.focus)
-        plan_commitments(domain.commitments.model_copy(update={"offerings": domain.focus.derived_offerings}), 120.0)
+        offerings = domain.focus.derived_offerings if domain.focus is not None else []
+        plan_commitments(domain.commitments.model_copy(update={"offerings": offerings}), 120.0)
         plan_right_size(domain.right_sizing, 120.0)
         if cons is not None:
             plan_consolidation(cons, 120.0)
@@ -81,15 +82,18 @@ def _run(vms: int, days: int, seed: int) -> None:
     ratio_savings = float(commit / first_savings) if first_savings > 0 else float("nan")
     print(
         f"{vms} VMs x {days} days: {int(stats['rows']):,} FOCUS rows ({size_mb:.1f} MB), "
-        f"{len(domain.commitments.usage_classes)} ledger classes, {len(domain.right_sizing.resources)} resources"
+        f"{len(domain.commitments.usage_classes)} ledger classes, {len(domain.right_sizing.resources)} "
+        "resources"
     )
     print(
-        f"  decode {w1 - w0:.2f} s wall / {c1 - c0:.2f} s CPU; plan {w2 - w1:.2f} s wall / {c2 - c1:.2f} s CPU; "
+        f"  decode {w1 - w0:.2f} s wall / {c1 - c0:.2f} s CPU; plan {w2 - w1:.2f} s wall / {c2 - c1:.2f} s "
+        "CPU; "
         f"peak RSS {peak:.0f} MiB"
     )
     print(
         f"  rank-1 {plan.title.split(':')[0]}: saves {from_money(plan.monthly_savings):,.2f} INR/month "
-        f"({plan.savings_percent:.1f} %), planned cost (objective) {from_money(plan.planned_monthly_cost):,.2f} "
+        f"({plan.savings_percent:.1f} %), planned cost (objective) "
+        f"{from_money(plan.planned_monthly_cost):,.2f} "
         f"INR/month, max lever gap {gap:.1e}, {len(plan.actions)} actions, {len(response.plans)} plans"
     )
     if b.HasField("sequencing"):
@@ -102,7 +106,8 @@ def _run(vms: int, days: int, seed: int) -> None:
         )
     print(
         f"  baseline (the four levers called separately): {w3 - w2:.2f} s wall / {c3 - c2:.2f} s CPU; "
-        f"Recommend / separate = {(w2 - w0) / (w3 - w2):.2f} (wall), {(c2 - c0) / max(c3 - c2, 1e-9):.2f} (CPU)"
+        f"Recommend / separate = {(w2 - w0) / (w3 - w2):.2f} (wall), {(c2 - c0) / max(c3 - c2, 1e-9):.2f} "
+        "(CPU)"
     )
 
 
@@ -111,7 +116,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="60x35,200x35", help="VMsxdays, comma separated")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (2 shared cores)")
+    load = os.getloadavg()
+    print(f"load: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 shared cores)")
     for size in args.sizes.split(","):
         vms, days = (int(x) for x in size.lower().split("x"))
         _run(vms, days, args.seed)
