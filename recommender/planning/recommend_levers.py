@@ -14,13 +14,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from recommender.domain.commitments import CommitmentRequest
 from recommender.domain.common import ActionType, RiskProfile, SavingsPlan, TechnologyCategory
 from recommender.domain.consolidation import ConsolidationOutcome, ConsolidationRequest
 from recommender.domain.recommend import ResidencyRule
@@ -381,19 +379,3 @@ class CommitmentSizer:
             purchase = Purchase(x, c, plan, sized_on)
         self._cache[key] = purchase
         return purchase
-
-
-def commitment_request_checks(request: CommitmentRequest) -> list[str]:
-    """Notes about a ledger's commitment inputs (policy knobs Recommend overrides)."""
-    notes = []
-    if not request.policy.joint_only:
-        notes.append(
-            "Recommend plans commitments jointly (joint_only): the reserved-only and spend-only comparison "
-            "plans of PlanCommitments are not built."
-        )
-    return notes
-
-
-def finite(x: float) -> float:
-    """``x`` if finite else 0."""
-    return x if math.isfinite(x) else 0.0
