@@ -81,3 +81,18 @@ def test_held_commitments_make_right_sizing_save_less() -> None:
     assert_adds_up(response)
     assert not any(a.type == pb.ACTION_TYPE_RESIZE for p in response.plans for a in p.actions)
     assert any("right-sizing move saves money" in w or "nothing to change" in w for w in response.warnings)
+
+
+def test_ranked_by_risk_adjusted_horizon_savings() -> None:
+    """The stated rule: H x ((1 - λ) S + λ min(S, S_stress)) - one-time costs, highest first."""
+    response = run(sc.all_levers())
+    keys = []
+    for plan, b in zip(response.plans, response.breakdowns, strict=True):
+        s, stressed = money(plan.monthly_savings), money(b.stressed_monthly_savings)
+        key = plan.horizon_months * (D("0.5") * s + D("0.5") * min(s, stressed)) - money(b.one_time_costs)
+        assert money(b.risk_adjusted_horizon_savings) == key
+        keys.append(key)
+    assert keys == sorted(keys, reverse=True) and [p.rank for p in response.plans] == [1, 2]
+    # The conservative plan saves less per month but more when usage falls: it ranks first here.
+    assert response.plans[0].risk_profile == pb.RISK_PROFILE_CONSERVATIVE
+    assert money(response.plans[0].monthly_savings) < money(response.plans[1].monthly_savings)
