@@ -25,7 +25,7 @@ from recommender.domain.recommend import ResidencyRule
 from recommender.domain.rightsizing import RightSizeOutcome, RightSizeRequest
 from recommender.domain.routing import DemandKind, RoutingOutcome, RoutingRequest, Workload
 from recommender.domain.routing import ResidencyRule as RoutingResidency
-from recommender.errors import InfeasibleError, InvalidArgumentError, RecommenderError
+from recommender.errors import InfeasibleError, InvalidArgumentError, RecommenderError, SolveTimeoutError
 from recommender.planning.commitment_plans import plan_commitments
 from recommender.planning.consolidation_inputs import bump_to_minimums, prepare
 from recommender.planning.consolidation_plans import plan_consolidation
@@ -351,6 +351,14 @@ class CommitmentSizer:
         try:
             outcome = plan_commitments(request.model_copy(update={"usage": sizing}), time_limit)
         except InvalidArgumentError:
+            self._cache[key] = nothing
+            return nothing
+        except SolveTimeoutError:
+            self._notes.append(
+                f"commitments: no purchase found within the time left ({time_limit or 0:.1f} s) for the "
+                f"{profile.value} plan sized on {kind} usage; that plan buys no new commitment (send a longer "
+                "deadline)."
+            )
             self._cache[key] = nothing
             return nothing
         except RecommenderError as error:
