@@ -356,8 +356,8 @@ class CommitmentSizer:
         except SolveTimeoutError:
             self._notes.append(
                 f"commitments: no purchase found within the time left ({time_limit or 0:.1f} s) for the "
-                f"{profile.value} plan sized on {kind} usage; that plan buys no new commitment (send a longer "
-                "deadline)."
+                f"{profile.value} plan sized on {kind} usage; that plan buys no new commitment "
+                "(send a longer deadline)."
             )
             self._cache[key] = nothing
             return nothing
