@@ -96,3 +96,20 @@ def test_ranked_by_risk_adjusted_horizon_savings() -> None:
     # The conservative plan saves less per month but more when usage falls: it ranks first here.
     assert response.plans[0].risk_profile == pb.RISK_PROFILE_CONSERVATIVE
     assert money(response.plans[0].monthly_savings) < money(response.plans[1].monthly_savings)
+
+
+def test_commitment_frontier_profiles_are_reused() -> None:
+    """With a risk policy the commitment lever plans over a horizon with its own
+    conservative/balanced/aggressive frontier; each cross-lever plan takes the purchase of
+    its own profile (identical ones are merged)."""
+    from recommender.api.v1 import commitments_pb2 as cpb
+
+    request = sc.worked_example()
+    request.commitments.policy.risk.CopyFrom(cpb.RiskPolicy(sample_count=4, seed=1))
+    response = run(request)
+    assert_adds_up(response)
+    for plan, b in zip(response.plans, response.breakdowns, strict=True):
+        commitments = next(ls for ls in b.levers if ls.lever == pb.LEVER_COMMITMENTS)
+        assert commitments.source_profile == plan.risk_profile
+        assert "λ" in commitments.source_plan_title
+        assert "horizon scenarios" in plan.explanation
