@@ -14,10 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import grpc
+import numpy as np
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
-from recommender.api.v1 import commitments_pb2, consolidation_pb2, recommend_pb2, rightsizing_pb2, routing_pb2
+from clients.usage_stream import DEFAULT_CHUNK_BYTES, usage_chunks
+from recommender.api.v1 import (
+    commitments_pb2,
+    commitments_stream_pb2,
+    consolidation_pb2,
+    recommend_pb2,
+    rightsizing_pb2,
+    routing_pb2,
+)
 from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
 
 Response = TypeVar("Response")
@@ -119,6 +128,28 @@ class RecommenderClient:
     ) -> commitments_pb2.PlanCommitmentsResponse:
         """Joint commitment plan."""
         return self._call(self._stub.PlanCommitments, request, timeout)
+
+    def plan_commitments_stream(
+        self,
+        request: commitments_pb2.PlanCommitmentsRequest,
+        usage: np.ndarray | None = None,
+        *,
+        chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+        timeout: float | None = None,
+    ) -> commitments_pb2.PlanCommitmentsResponse:
+        """Joint commitment plan for usage of any size, streamed in blocks of hours.
+
+        ``usage`` (hours x classes, columns in ``request.usage_classes`` order)
+        replaces the request's series; without it the series are streamed. Each
+        message stays below ``chunk_bytes`` of values plus the header.
+        """
+
+        def call(_: object, timeout: float | None, metadata: tuple[tuple[str, str], ...]) -> Any:
+            chunks = usage_chunks(request, usage, chunk_bytes=chunk_bytes)  # fresh on each retry
+            return self._stub.PlanCommitmentsStream(chunks, timeout=timeout, metadata=metadata)
+
+        wrapped: commitments_stream_pb2.PlanCommitmentsStreamResponse = self._call(call, None, timeout)
+        return wrapped.response
 
     def right_size(
         self, request: rightsizing_pb2.RightSizeRequest, timeout: float | None = None

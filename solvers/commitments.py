@@ -81,10 +81,32 @@ def _hour_groups(problem: CommitmentProblem, cols: FloatArray) -> tuple[FloatArr
     return unique[:, : len(cols)], counts.astype(np.float64), first
 
 
+ENGINE_THRESHOLD = 20_000  # hours x classes above which the cutting-plane engine solves
+
+
 def solve_commitments(
     problem: CommitmentProblem, *, time_limit: float | None = None, mip_gap: float = 1e-9
 ) -> CommitmentSolution:
-    """Find the purchase of ``problem.reserved`` and ``problem.spend`` of least window cost."""
+    """Find the purchase of ``problem.reserved`` and ``problem.spend`` of least window cost.
+
+    Small problems are solved as the joint MILP below (:func:`solve_commitments_lp`);
+    above ``ENGINE_THRESHOLD`` hour-classes the exact cutting-plane engine
+    (:mod:`solvers.commitment_engine`) solves the same model much faster, with the
+    same certificate semantics (objective = billed cost, bound = proven lower bound).
+    """
+    if problem.hours * problem.classes > ENGINE_THRESHOLD:
+        from solvers.commitment_engine import solve_engine
+
+        gap = max(mip_gap, 1e-6)
+        engine = solve_engine(problem, time_limit=time_limit, gap=gap)
+        return CommitmentSolution(engine.report, engine.reserved_units, engine.spend_commitment)
+    return solve_commitments_lp(problem, time_limit=time_limit, mip_gap=mip_gap)
+
+
+def solve_commitments_lp(
+    problem: CommitmentProblem, *, time_limit: float | None = None, mip_gap: float = 1e-9
+) -> CommitmentSolution:
+    """The straightforward joint LP/MILP in PuLP (the baseline; see the module doc)."""
     problem.check()
     zero_k, zero_s = np.zeros(len(problem.reserved)), np.zeros(len(problem.spend))
     all_insts = instruments(problem, zero_k, zero_s)

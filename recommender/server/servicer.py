@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 from recommender.api.v1 import commitments_pb2 as cpb
+from recommender.api.v1 import commitments_stream_pb2 as spb
 from recommender.api.v1 import consolidation_pb2 as vpb
 from recommender.api.v1 import recommend_pb2 as apb
 from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
@@ -14,6 +16,7 @@ from recommender.planning.commitment_plans import plan_commitments
 from recommender.planning.consolidation_plans import plan_consolidation
 from recommender.planning.routing_plans import route_workloads
 from recommender.server.codec.commitments import decode_plan_commitments, encode_plan_commitments
+from recommender.server.codec.commitments_stream import UsageAssembler
 from recommender.server.codec.consolidation import decode_consolidate_vendors, encode_consolidate_vendors
 from recommender.server.codec.recommend import recommend_serialized
 from recommender.server.codec.rightsizing import right_size_serialized
@@ -35,6 +38,17 @@ class RecommenderServicer(service_grpc.RecommenderServicer):
         domain = await asyncio.to_thread(decode_plan_commitments, request)
         outcome = await self._runner.run(plan_commitments, domain, context)
         return encode_plan_commitments(outcome)
+
+    async def PlanCommitmentsStream(  # noqa: N802
+        self, request_iterator: AsyncIterator[spb.PlanCommitmentsStreamRequest], context: Context
+    ) -> spb.PlanCommitmentsStreamResponse:
+        """Joint commitment plan, the usage streamed in blocks of hours."""
+        assembler = UsageAssembler()
+        async for chunk in request_iterator:
+            assembler.add(chunk)
+        domain = await asyncio.to_thread(assembler.finish)
+        outcome = await self._runner.run(plan_commitments, domain, context)
+        return spb.PlanCommitmentsStreamResponse(response=encode_plan_commitments(outcome))
 
     async def RightSize(  # noqa: N802
         self, request: rpb.RightSizeRequest, context: Context

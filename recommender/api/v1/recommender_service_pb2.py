@@ -23,13 +23,14 @@ _sym_db = _symbol_database.Default()
 
 
 from recommender.api.v1 import commitments_pb2 as finops_dot_recommender_dot_v1_dot_commitments__pb2
+from recommender.api.v1 import commitments_stream_pb2 as finops_dot_recommender_dot_v1_dot_commitments__stream__pb2
 from recommender.api.v1 import consolidation_pb2 as finops_dot_recommender_dot_v1_dot_consolidation__pb2
 from recommender.api.v1 import recommend_pb2 as finops_dot_recommender_dot_v1_dot_recommend__pb2
 from recommender.api.v1 import rightsizing_pb2 as finops_dot_recommender_dot_v1_dot_rightsizing__pb2
 from recommender.api.v1 import routing_pb2 as finops_dot_recommender_dot_v1_dot_routing__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n/finops/recommender/v1/recommender_service.proto\x12\x15\x66inops.recommender.v1\x1a\'finops/recommender/v1/commitments.proto\x1a)finops/recommender/v1/consolidation.proto\x1a%finops/recommender/v1/recommend.proto\x1a\'finops/recommender/v1/rightsizing.proto\x1a#finops/recommender/v1/routing.proto2\xa9\x04\n\x0bRecommender\x12p\n\x0fPlanCommitments\x12-.finops.recommender.v1.PlanCommitmentsRequest\x1a..finops.recommender.v1.PlanCommitmentsResponse\x12^\n\tRightSize\x12\'.finops.recommender.v1.RightSizeRequest\x1a(.finops.recommender.v1.RightSizeResponse\x12y\n\x12\x43onsolidateVendors\x12\x30.finops.recommender.v1.ConsolidateVendorsRequest\x1a\x31.finops.recommender.v1.ConsolidateVendorsResponse\x12m\n\x0eRouteWorkloads\x12,.finops.recommender.v1.RouteWorkloadsRequest\x1a-.finops.recommender.v1.RouteWorkloadsResponse\x12^\n\tRecommend\x12\'.finops.recommender.v1.RecommendRequest\x1a(.finops.recommender.v1.RecommendResponseB\x1d\n\x19\x64\x65v.finops.recommender.v1P\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n/finops/recommender/v1/recommender_service.proto\x12\x15\x66inops.recommender.v1\x1a\'finops/recommender/v1/commitments.proto\x1a.finops/recommender/v1/commitments_stream.proto\x1a)finops/recommender/v1/consolidation.proto\x1a%finops/recommender/v1/recommend.proto\x1a\'finops/recommender/v1/rightsizing.proto\x1a#finops/recommender/v1/routing.proto2\xb0\x05\n\x0bRecommender\x12p\n\x0fPlanCommitments\x12-.finops.recommender.v1.PlanCommitmentsRequest\x1a..finops.recommender.v1.PlanCommitmentsResponse\x12\x84\x01\n\x15PlanCommitmentsStream\x12\x33.finops.recommender.v1.PlanCommitmentsStreamRequest\x1a\x34.finops.recommender.v1.PlanCommitmentsStreamResponse(\x01\x12^\n\tRightSize\x12\'.finops.recommender.v1.RightSizeRequest\x1a(.finops.recommender.v1.RightSizeResponse\x12y\n\x12\x43onsolidateVendors\x12\x30.finops.recommender.v1.ConsolidateVendorsRequest\x1a\x31.finops.recommender.v1.ConsolidateVendorsResponse\x12m\n\x0eRouteWorkloads\x12,.finops.recommender.v1.RouteWorkloadsRequest\x1a-.finops.recommender.v1.RouteWorkloadsResponse\x12^\n\tRecommend\x12\'.finops.recommender.v1.RecommendRequest\x1a(.finops.recommender.v1.RecommendResponseB\x1d\n\x19\x64\x65v.finops.recommender.v1P\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,6 +38,6 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'finops.recommender.v1.recom
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\031dev.finops.recommender.v1P\001'
-  _globals['_RECOMMENDER']._serialized_start=276
-  _globals['_RECOMMENDER']._serialized_end=829
+  _globals['_RECOMMENDER']._serialized_start=324
+  _globals['_RECOMMENDER']._serialized_end=1012
 # @@protoc_insertion_point(module_scope)

@@ -1,4 +1,5 @@
 from recommender.api.v1 import commitments_pb2 as _commitments_pb2
+from recommender.api.v1 import commitments_stream_pb2 as _commitments_stream_pb2
 from recommender.api.v1 import consolidation_pb2 as _consolidation_pb2
 from recommender.api.v1 import recommend_pb2 as _recommend_pb2
 from recommender.api.v1 import rightsizing_pb2 as _rightsizing_pb2

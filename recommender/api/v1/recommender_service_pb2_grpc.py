@@ -4,6 +4,7 @@ import grpc
 import warnings
 
 from recommender.api.v1 import commitments_pb2 as finops_dot_recommender_dot_v1_dot_commitments__pb2
+from recommender.api.v1 import commitments_stream_pb2 as finops_dot_recommender_dot_v1_dot_commitments__stream__pb2
 from recommender.api.v1 import consolidation_pb2 as finops_dot_recommender_dot_v1_dot_consolidation__pb2
 from recommender.api.v1 import recommend_pb2 as finops_dot_recommender_dot_v1_dot_recommend__pb2
 from recommender.api.v1 import rightsizing_pb2 as finops_dot_recommender_dot_v1_dot_rightsizing__pb2
@@ -52,6 +53,11 @@ class RecommenderStub:
                 request_serializer=finops_dot_recommender_dot_v1_dot_commitments__pb2.PlanCommitmentsRequest.SerializeToString,
                 response_deserializer=finops_dot_recommender_dot_v1_dot_commitments__pb2.PlanCommitmentsResponse.FromString,
                 _registered_method=True)
+        self.PlanCommitmentsStream = channel.stream_unary(
+                '/finops.recommender.v1.Recommender/PlanCommitmentsStream',
+                request_serializer=finops_dot_recommender_dot_v1_dot_commitments__stream__pb2.PlanCommitmentsStreamRequest.SerializeToString,
+                response_deserializer=finops_dot_recommender_dot_v1_dot_commitments__stream__pb2.PlanCommitmentsStreamResponse.FromString,
+                _registered_method=True)
         self.RightSize = channel.unary_unary(
                 '/finops.recommender.v1.Recommender/RightSize',
                 request_serializer=finops_dot_recommender_dot_v1_dot_rightsizing__pb2.RightSizeRequest.SerializeToString,
@@ -94,6 +100,16 @@ class RecommenderServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PlanCommitmentsStream(self, request_iterator, context):
+        """`PlanCommitments` for usage too large for one message: a header chunk,
+        then blocks of hourly usage (see commitments_stream.proto). The same
+        response (wrapped), errors and deadline semantics; violations in the blocks are
+        reported as `chunks[i].usage.values[k]`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RightSize(self, request, context):
         """Recommends instance, VM or GPU types per resource from utilisation, and
         optionally packs a fleet of containers onto nodes.
@@ -130,6 +146,11 @@ def add_RecommenderServicer_to_server(servicer, server):
                     servicer.PlanCommitments,
                     request_deserializer=finops_dot_recommender_dot_v1_dot_commitments__pb2.PlanCommitmentsRequest.FromString,
                     response_serializer=finops_dot_recommender_dot_v1_dot_commitments__pb2.PlanCommitmentsResponse.SerializeToString,
+            ),
+            'PlanCommitmentsStream': grpc.stream_unary_rpc_method_handler(
+                    servicer.PlanCommitmentsStream,
+                    request_deserializer=finops_dot_recommender_dot_v1_dot_commitments__stream__pb2.PlanCommitmentsStreamRequest.FromString,
+                    response_serializer=finops_dot_recommender_dot_v1_dot_commitments__stream__pb2.PlanCommitmentsStreamResponse.SerializeToString,
             ),
             'RightSize': grpc.unary_unary_rpc_method_handler(
                     servicer.RightSize,
@@ -188,6 +209,33 @@ class Recommender:
             '/finops.recommender.v1.Recommender/PlanCommitments',
             finops_dot_recommender_dot_v1_dot_commitments__pb2.PlanCommitmentsRequest.SerializeToString,
             finops_dot_recommender_dot_v1_dot_commitments__pb2.PlanCommitmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PlanCommitmentsStream(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/finops.recommender.v1.Recommender/PlanCommitmentsStream',
+            finops_dot_recommender_dot_v1_dot_commitments__stream__pb2.PlanCommitmentsStreamRequest.SerializeToString,
+            finops_dot_recommender_dot_v1_dot_commitments__stream__pb2.PlanCommitmentsStreamResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -9,6 +9,7 @@ limit.
 
 from collections import abc as _abc
 from recommender.api.v1 import commitments_pb2 as _commitments_pb2
+from recommender.api.v1 import commitments_stream_pb2 as _commitments_stream_pb2
 from recommender.api.v1 import consolidation_pb2 as _consolidation_pb2
 from recommender.api.v1 import recommend_pb2 as _recommend_pb2
 from recommender.api.v1 import rightsizing_pb2 as _rightsizing_pb2
@@ -54,6 +55,12 @@ class RecommenderStub:
     """Recommends the jointly cheapest purchase of reserved instances, savings
     plans and committed-use discounts for the usage given.
     """
+    PlanCommitmentsStream: _grpc.StreamUnaryMultiCallable[_commitments_stream_pb2.PlanCommitmentsStreamRequest, _commitments_stream_pb2.PlanCommitmentsStreamResponse]
+    """`PlanCommitments` for usage too large for one message: a header chunk,
+    then blocks of hourly usage (see commitments_stream.proto). The same
+    response (wrapped), errors and deadline semantics; violations in the blocks are
+    reported as `chunks[i].usage.values[k]`.
+    """
     RightSize: _grpc.UnaryUnaryMultiCallable[_rightsizing_pb2.RightSizeRequest, _rightsizing_pb2.RightSizeResponse]
     """Recommends instance, VM or GPU types per resource from utilisation, and
     optionally packs a fleet of containers onto nodes.
@@ -82,6 +89,12 @@ class RecommenderAsyncStub(RecommenderStub):
     PlanCommitments: _aio.UnaryUnaryMultiCallable[_commitments_pb2.PlanCommitmentsRequest, _commitments_pb2.PlanCommitmentsResponse]  # type: ignore[assignment]
     """Recommends the jointly cheapest purchase of reserved instances, savings
     plans and committed-use discounts for the usage given.
+    """
+    PlanCommitmentsStream: _aio.StreamUnaryMultiCallable[_commitments_stream_pb2.PlanCommitmentsStreamRequest, _commitments_stream_pb2.PlanCommitmentsStreamResponse]  # type: ignore[assignment]
+    """`PlanCommitments` for usage too large for one message: a header chunk,
+    then blocks of hourly usage (see commitments_stream.proto). The same
+    response (wrapped), errors and deadline semantics; violations in the blocks are
+    reported as `chunks[i].usage.values[k]`.
     """
     RightSize: _aio.UnaryUnaryMultiCallable[_rightsizing_pb2.RightSizeRequest, _rightsizing_pb2.RightSizeResponse]  # type: ignore[assignment]
     """Recommends instance, VM or GPU types per resource from utilisation, and
@@ -114,6 +127,18 @@ class RecommenderServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_commitments_pb2.PlanCommitmentsResponse, _abc.Awaitable[_commitments_pb2.PlanCommitmentsResponse]]:
         """Recommends the jointly cheapest purchase of reserved instances, savings
         plans and committed-use discounts for the usage given.
+        """
+
+    @_abc_1.abstractmethod
+    def PlanCommitmentsStream(
+        self,
+        request_iterator: _MaybeAsyncIterator[_commitments_stream_pb2.PlanCommitmentsStreamRequest],
+        context: _ServicerContext,
+    ) -> _typing.Union[_commitments_stream_pb2.PlanCommitmentsStreamResponse, _abc.Awaitable[_commitments_stream_pb2.PlanCommitmentsStreamResponse]]:
+        """`PlanCommitments` for usage too large for one message: a header chunk,
+        then blocks of hourly usage (see commitments_stream.proto). The same
+        response (wrapped), errors and deadline semantics; violations in the blocks are
+        reported as `chunks[i].usage.values[k]`.
         """
 
     @_abc_1.abstractmethod
