@@ -105,7 +105,7 @@ def test_commitment_frontier_profiles_are_reused() -> None:
     from recommender.api.v1 import commitments_pb2 as cpb
 
     request = sc.worked_example()
-    request.commitments.policy.risk.CopyFrom(cpb.RiskPolicy(sample_count=4, seed=1))
+    request.commitments.policy.risk.CopyFrom(cpb.RiskPolicy(sample_count=2, rows_per_month=4, seed=1))
     response = run(request)
     assert_adds_up(response)
     for plan, b in zip(response.plans, response.breakdowns, strict=True):
