@@ -24,12 +24,14 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=240)
 
 
-def test_focus_sample_via_cli_markdown_report(tmp_path: Path, shared_data: Path, server_address: str) -> None:
+def test_focus_sample_via_cli_markdown_report(
+    tmp_path: Path, shared_data: Path, server_address: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     sample = shared_data / "focus-sample-data" / "focus_1.0_sample.csv"
     report = tmp_path / "report.md"
-    done = _run("--focus", str(sample), "--server", server_address, "--report", str(report))
-    assert done.returncode == 0, done.stderr
-    assert "No plan saves money" in done.stdout
+    args = ["recommend", "--focus", str(sample), "--server", server_address, "--report", str(report)]
+    assert main(args) == 0
+    assert "No plan saves money" in capsys.readouterr().out
     text = report.read_text()
     assert "No plan saves money" in text and "## Notes" in text
 
