@@ -14,14 +14,27 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from google.protobuf import json_format
 
-from clients.client import RecommenderCallError, RecommenderClient
+from clients.client import RecommenderCallError, RecommenderClient, TlsOptions
 from clients.local_server import local_server
 from clients.render import plans_table, to_json
 from recommender.api.v1 import commitments_pb2
 from recommender.errors import InvalidArgumentError, RecommenderError
+
+
+def _limit_pairs(pairs: list[str] | None) -> dict[str, int] | None:
+    if not pairs:
+        return None
+    out: dict[str, int] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not value.strip().isdigit():
+            raise ValueError(f"--limit expects NAME=INTEGER, got {pair!r}")
+        out[name.strip()] = int(value)
+    return out
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -32,10 +45,21 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        spare_workers=args.spare_workers,
+        small_lane_workers=args.small_lane_workers,
+        max_queued_solves=args.max_queued_solves,
+        worker_memory_mb=args.worker_memory_mb,
         max_message_mb=args.max_message_mb,
         grace_seconds=args.grace_seconds,
         max_solve_seconds=args.max_solve_seconds,
         default_solve_seconds=args.default_solve_seconds,
+        response_cache_mb=args.response_cache_mb,
+        limits=_limit_pairs(args.limit),
+        auth_token_file=args.auth_token_file,
+        auth_exempt=args.auth_exempt,
+        tls_cert_file=args.tls_cert,
+        tls_key_file=args.tls_key,
+        tls_client_ca_file=args.tls_client_ca,
         log_level=args.log_level,
     )
     logging.basicConfig(
@@ -43,6 +67,21 @@ def _serve(args: argparse.Namespace) -> int:
     )
     asyncio.run(serve(settings))
     return 0
+
+
+def _client_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Auth/TLS keyword arguments of RecommenderClient from the common client flags."""
+    from clients.client import read_token
+
+    return {
+        "token": read_token(getattr(args, "token_file", None)),
+        "tenant": getattr(args, "tenant", None),
+        "tls": TlsOptions.from_files(
+            getattr(args, "tls_ca", None), getattr(args, "tls_cert", None), getattr(args, "tls_key", None)
+        )
+        if getattr(args, "tls_ca", None) or getattr(args, "tls_cert", None)
+        else None,
+    }
 
 
 def _print_response(response: commitments_pb2.PlanCommitmentsResponse, fmt: str) -> None:
@@ -55,10 +94,13 @@ def _print_response(response: commitments_pb2.PlanCommitmentsResponse, fmt: str)
 
 
 def _call(
-    target: str | None, request: commitments_pb2.PlanCommitmentsRequest, timeout: float
+    target: str | None,
+    request: commitments_pb2.PlanCommitmentsRequest,
+    timeout: float,
+    options: dict[str, Any] | None = None,
 ) -> commitments_pb2.PlanCommitmentsResponse:
     def run(address: str) -> commitments_pb2.PlanCommitmentsResponse:
-        with RecommenderClient(address, timeout=timeout) as client:
+        with RecommenderClient(address, timeout=timeout, **(options or {})) as client:
             client.wait_ready(timeout=30)
             return client.plan_commitments(request)
 
@@ -110,7 +152,7 @@ def _plan(args: argparse.Namespace) -> int:
         )
     if args.request_out:
         Path(args.request_out).write_text(to_json(request))
-    response = _call(args.server, request, args.timeout)
+    response = _call(args.server, request, args.timeout, _client_options(args) if args.server else None)
     _print_response(response, args.format)
     _maybe_plot(response, args.plot)
     return 0
@@ -175,10 +217,18 @@ def _health(args: argparse.Namespace) -> int:
     import grpc
     from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-    with grpc.insecure_channel(args.address) as channel:
+    from clients.client import open_channel
+
+    options = _client_options(args)
+    metadata: tuple[tuple[str, str], ...] = (
+        (("authorization", f"Bearer {options['token']}"),) if options["token"] else ()
+    )
+    if options["tenant"]:
+        metadata += (("x-finops-tenant", options["tenant"]),)
+    with open_channel(args.address, tls=options["tls"]) as channel:
         try:
             reply = health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(service=args.service), timeout=args.timeout
+                health_pb2.HealthCheckRequest(service=args.service), timeout=args.timeout, metadata=metadata
             )
         except grpc.RpcError as error:
             print(f"unhealthy: {error.code().name}", file=sys.stderr)
@@ -186,6 +236,16 @@ def _health(args: argparse.Namespace) -> int:
     status = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
     print(status)
     return 0 if reply.status == health_pb2.HealthCheckResponse.SERVING else 1
+
+
+def _add_client_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--token-file", help="file holding a bearer token (default: $FINOPS_RECOMMENDER_TOKEN if set)"
+    )
+    parser.add_argument("--tenant", help="tenant to act for (sent as x-finops-tenant)")
+    parser.add_argument("--tls-ca", help="CA certificate to verify the server (enables TLS)")
+    parser.add_argument("--tls-cert", help="client certificate for mutual TLS")
+    parser.add_argument("--tls-key", help="client private key for mutual TLS")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -204,6 +264,34 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--default-solve-seconds", type=float, default=None, help="limit without a deadline (30)"
     )
+    serve.add_argument("--spare-workers", type=int, default=None, help="warm standby processes (default 1)")
+    serve.add_argument(
+        "--small-lane-workers", type=int, default=None, help="extra processes only for small requests (1)"
+    )
+    serve.add_argument(
+        "--max-queued-solves", type=int, default=None, help="solves that may wait for a worker (default 16)"
+    )
+    serve.add_argument(
+        "--worker-memory-mb", type=int, default=None, help="address-space cap per solver (0 = none)"
+    )
+    serve.add_argument(
+        "--response-cache-mb", type=int, default=None, help="cache of optimal answers (default 64, 0 = off)"
+    )
+    serve.add_argument(
+        "--limit",
+        action="append",
+        metavar="NAME=N",
+        help="problem-size limit, repeatable, e.g. --limit usage_points=2000000 (0 = off)",
+    )
+    serve.add_argument("--auth-token-file", default=None, help="bearer tokens file (enables token auth)")
+    serve.add_argument(
+        "--auth-exempt",
+        default=None,
+        help="comma-separated services exempt from auth (default health,reflection)",
+    )
+    serve.add_argument("--tls-cert", default=None, help="server certificate chain (PEM; enables TLS)")
+    serve.add_argument("--tls-key", default=None, help="server private key (PEM)")
+    serve.add_argument("--tls-client-ca", default=None, help="CA of client certificates (enables mutual TLS)")
     serve.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default INFO)")
     serve.set_defaults(func=_serve)
 
@@ -226,6 +314,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--timeout", type=float, default=120.0, help="deadline in seconds")
     plan.add_argument("--request-out", help="also write the request as proto3 JSON (for grpcurl)")
     plan.add_argument("--plot", help="write the savings-vs-commitment curve to this PNG file")
+    _add_client_flags(plan)
     plan.set_defaults(func=_plan)
 
     rec = sub.add_parser("recommend", help="ranked savings plans across all levers via a server")
@@ -262,6 +351,7 @@ def _parser() -> argparse.ArgumentParser:
     health.add_argument("--address", default="127.0.0.1:50051")
     health.add_argument("--service", default="", help="service name ('' = whole server)")
     health.add_argument("--timeout", type=float, default=3.0)
+    _add_client_flags(health)
     health.set_defaults(func=_health)
     return parser
 
@@ -279,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         for violation in error.violations:
             print(f"  {violation.field}: {violation.description}", file=sys.stderr)
         return 2
-    except (RecommenderError, ValueError, OSError) as error:
+    except (RecommenderError, ValueError, OSError, json_format.ParseError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

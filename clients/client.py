@@ -8,9 +8,11 @@ computation. Errors surface as :class:`RecommenderCallError` with the decoded
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import grpc
@@ -31,6 +33,8 @@ from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
 
 Response = TypeVar("Response")
 DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024
+TOKEN_ENV = "FINOPS_RECOMMENDER_TOKEN"
+TENANT_HEADER = "x-finops-tenant"
 
 
 @dataclass
@@ -41,6 +45,7 @@ class RecommenderCallError(Exception):
     message: str
     reason: str = ""
     field_violations: list[tuple[str, str]] = field(default_factory=list)
+    error_metadata: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         lines = [f"{self.code.name}: {self.message}"]
@@ -52,7 +57,7 @@ class RecommenderCallError(Exception):
         """Decode ``grpc-status-details-bin`` when present."""
         code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
         message = error.details() if hasattr(error, "details") else str(error)
-        reason, violations = "", []
+        reason, violations, info_metadata = "", [], {}
         status = rpc_status.from_call(error) if isinstance(error, grpc.Call) else None
         details: list[Any] = list(status.details) if status else []
         for detail in details:
@@ -61,14 +66,77 @@ class RecommenderCallError(Exception):
             if detail.Is(info.DESCRIPTOR):
                 detail.Unpack(info)
                 reason = info.reason
+                info_metadata = dict(info.metadata)
             elif detail.Is(bad.DESCRIPTOR):
                 detail.Unpack(bad)
                 violations = [(v.field, v.description) for v in bad.field_violations]
-        return cls(code, message or "", reason, violations)
+        return cls(code, message or "", reason, violations, info_metadata)
+
+
+@dataclass(frozen=True)
+class TlsOptions:
+    """TLS to the server: its CA (None = system roots) and, for mutual TLS, a client certificate."""
+
+    root_certificates: bytes | None = None
+    certificate_chain: bytes | None = None
+    private_key: bytes | None = None
+    server_name: str | None = None
+
+    @classmethod
+    def from_files(
+        cls,
+        ca: str | Path | None = None,
+        cert: str | Path | None = None,
+        key: str | Path | None = None,
+        server_name: str | None = None,
+    ) -> TlsOptions:
+        """Read PEM files (any may be None)."""
+
+        def read(path: str | Path | None) -> bytes | None:
+            return Path(path).read_bytes() if path else None
+
+        return cls(read(ca), read(cert), read(key), server_name)
+
+    def credentials(self) -> grpc.ChannelCredentials:
+        """GRPC channel credentials."""
+        return grpc.ssl_channel_credentials(self.root_certificates, self.private_key, self.certificate_chain)
+
+
+def read_token(path: str | Path | None = None) -> str | None:
+    """A bearer token from a file, else from ``$FINOPS_RECOMMENDER_TOKEN``, else None."""
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip() or None
+    return os.environ.get(TOKEN_ENV, "").strip() or None
+
+
+def open_channel(
+    target: str,
+    *,
+    tls: TlsOptions | None = None,
+    credentials: grpc.ChannelCredentials | None = None,
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+) -> grpc.Channel:
+    """A channel: TLS when ``tls``/``credentials`` is given, plaintext otherwise."""
+    options: list[tuple[str, Any]] = [
+        ("grpc.max_receive_message_length", max_message_bytes),
+        ("grpc.max_send_message_length", max_message_bytes),
+    ]
+    if tls is not None and tls.server_name:
+        options.append(("grpc.ssl_target_name_override", tls.server_name))
+    creds = credentials if credentials is not None else (tls.credentials() if tls is not None else None)
+    if creds is not None:
+        return grpc.secure_channel(target, creds, options)
+    return grpc.insecure_channel(target, options)
 
 
 class RecommenderClient:
-    """Blocking client; use as a context manager or call :meth:`close`."""
+    """Blocking client; use as a context manager or call :meth:`close`.
+
+    ``token`` is sent as ``authorization: Bearer <token>`` and ``tenant`` as
+    ``x-finops-tenant`` on every call; ``tls`` (or raw ``credentials``) makes the
+    channel TLS, with a client certificate for mutual TLS. Without TLS a token
+    travels in clear text: use that only on loopback or behind a TLS proxy.
+    """
 
     def __init__(
         self,
@@ -80,21 +148,26 @@ class RecommenderClient:
         credentials: grpc.ChannelCredentials | None = None,
         metadata: tuple[tuple[str, str], ...] = (),
         max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+        token: str | None = None,
+        tenant: str | None = None,
+        tls: TlsOptions | None = None,
     ) -> None:
-        options = [
-            ("grpc.max_receive_message_length", max_message_bytes),
-            ("grpc.max_send_message_length", max_message_bytes),
-        ]
-        self._channel = (
-            grpc.secure_channel(target, credentials, options)
-            if credentials is not None
-            else grpc.insecure_channel(target, options)
+        self._channel = open_channel(
+            target, tls=tls, credentials=credentials, max_message_bytes=max_message_bytes
         )
         self._stub = service_grpc.RecommenderStub(self._channel)
         self._timeout = timeout
         self._retries = retries
         self._backoff = backoff
-        self._metadata = metadata
+        extra: list[tuple[str, str]] = []
+        if token:
+            extra.append(("authorization", f"Bearer {token}"))
+        if tenant:
+            extra.append((TENANT_HEADER, tenant))
+        self._metadata = tuple(metadata) + tuple(extra)
+
+    def __repr__(self) -> str:
+        return f"RecommenderClient(timeout={self._timeout}, retries={self._retries})"  # never the token
 
     def __enter__(self) -> RecommenderClient:
         return self

@@ -82,6 +82,26 @@ class NotImplementedLeverError(RecommenderError):
     reason = "LEVER_NOT_IMPLEMENTED"
 
 
+class UnauthenticatedError(RecommenderError):
+    """The call carries no valid credentials (``reason`` says which problem)."""
+
+    reason = "UNAUTHENTICATED"
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class PermissionDeniedError(RecommenderError):
+    """The caller is authenticated but not allowed (e.g. for that tenant)."""
+
+    reason = "PERMISSION_DENIED"
+
+    def __init__(self, message: str, reason: str, *, metadata: dict[str, str] | None = None) -> None:
+        super().__init__(message, metadata=metadata)
+        self.reason = reason
+
+
 def _rebuild(cls: type[RecommenderError], state: dict[str, object]) -> RecommenderError:
     error = cls.__new__(cls)
     Exception.__init__(error, state.get("message", ""))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from recommender.errors import LimitExceededError
 
 HOURS_PER_MONTH = 730.0
 
@@ -81,9 +84,25 @@ class SolveStatus(StrEnum):
     NOT_SOLVED = "not_solved"
 
 
+MAX_MONEY = 1e18
+"""Largest amount reported: google.type.Money carries int64 units, and nano precision
+needs 27 significant digits (Python's default decimal precision is 28)."""
+
+
 def money(amount: float, places: int = 9) -> Decimal:
-    """Round a float amount to a Decimal (nano precision by default)."""
-    return Decimal(repr(float(amount))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    """Round a float amount to a Decimal (nano precision by default).
+
+    A finite amount beyond ±:data:`MAX_MONEY` (inputs whose product is absurd) is a
+    named limit (``money_range``, RESOURCE_EXHAUSTED), not a crash.
+    """
+    value = float(amount)
+    if math.isfinite(value) and abs(value) >= MAX_MONEY:
+        raise LimitExceededError(
+            f"an amount of {value:.3g} is beyond ±{MAX_MONEY:g}, the largest this service reports; "
+            "the request's quantities or prices are too large",
+            limit="money_range",
+        )
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
 
 
 class Action(DomainModel):

@@ -7,8 +7,9 @@ one field violation per offending field or row (AIP-193).
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, cast
 
 import grpc
@@ -21,9 +22,11 @@ from recommender.errors import (
     InvalidArgumentError,
     LimitExceededError,
     NotImplementedLeverError,
+    PermissionDeniedError,
     RecommenderError,
     SolverCrashedError,
     SolveTimeoutError,
+    UnauthenticatedError,
 )
 from recommender.server.context import Context, Continuation, MethodHandler
 
@@ -37,6 +40,8 @@ _CODES: list[tuple[type[RecommenderError], int]] = [
     (SolveTimeoutError, code_pb2.DEADLINE_EXCEEDED),
     (NotImplementedLeverError, code_pb2.UNIMPLEMENTED),
     (SolverCrashedError, code_pb2.UNAVAILABLE),
+    (UnauthenticatedError, code_pb2.UNAUTHENTICATED),
+    (PermissionDeniedError, code_pb2.PERMISSION_DENIED),
 ]
 
 
@@ -76,7 +81,20 @@ def to_status(error: Exception) -> status_pb2.Status:
             ]
         )
         details.append(_pack(failure))
+    if isinstance(error, LimitExceededError):
+        quota = error_details_pb2.QuotaFailure(
+            violations=[
+                error_details_pb2.QuotaFailure.Violation(subject=error.limit, description=error.message)
+            ]
+        )
+        details.append(_pack(quota))
     return status_pb2.Status(code=code, message=error.message, details=details)
+
+
+async def abort_with_error(context: Context, error: Exception) -> None:
+    """Abort the RPC with the rich status of ``error`` (raises ``grpc.aio.AbortError``)."""
+    status = rpc_status.to_status(to_status(error))
+    await context.abort(status.code, status.details, status.trailing_metadata)
 
 
 Handler = Callable[[Any, Context], Awaitable[Any]]
@@ -91,14 +109,39 @@ def _wrap(inner: Handler) -> Handler:
         except Exception as error:  # every failure becomes a proper status
             if not isinstance(error, RecommenderError):
                 _LOG.exception("unhandled error in RPC")
-            status = rpc_status.to_status(to_status(error))
-            await context.abort(status.code, status.details, status.trailing_metadata)
+            await abort_with_error(context, error)
+
+    return handler
+
+
+def _wrap_stream(inner: Callable[[Any, Context], Any]) -> Callable[[Any, Context], AsyncIterator[Any]]:
+    async def handler(request: Any, context: Context) -> AsyncIterator[Any]:
+        try:
+            result = inner(request, context)
+            if inspect.isawaitable(result):
+                await result
+                return
+            async for item in result:
+                yield item
+        except grpc.aio.AbortError:
+            raise
+        except Exception as error:  # every failure becomes a proper status
+            if not isinstance(error, RecommenderError):
+                _LOG.exception("unhandled error in RPC")
+            await abort_with_error(context, error)
 
     return handler
 
 
 class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
-    """Wraps every unary-response handler so domain errors become rich statuses."""
+    """Wraps every unary-request or unary-response handler so domain errors become rich statuses.
+
+    Server-streaming handlers of the services in ``streaming_services`` are wrapped
+    too (health's Watch is left alone: it is not a Recommender call).
+    """
+
+    def __init__(self, streaming_services: tuple[str, ...] = ("finops.recommender.v1.Recommender",)) -> None:
+        self._streaming_services = streaming_services
 
     async def intercept_service(
         self,
@@ -109,6 +152,8 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
         handler = await continuation(handler_call_details)
         if handler is None:
             return handler
+        service = handler_call_details.method.lstrip("/").rpartition("/")[0]
+        streams = service in self._streaming_services
         if handler.unary_unary is not None:
             return grpc.unary_unary_rpc_method_handler(
                 _wrap(cast(Handler, handler.unary_unary)),
@@ -118,6 +163,12 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
         if handler.stream_unary is not None:
             return grpc.stream_unary_rpc_method_handler(
                 _wrap(cast(Handler, handler.stream_unary)),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream is not None and streams:
+            return grpc.unary_stream_rpc_method_handler(
+                _wrap_stream(cast(Handler, handler.unary_stream)),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )

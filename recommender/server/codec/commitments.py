@@ -245,7 +245,7 @@ def decode_plan_commitments(req: cpb.PlanCommitmentsRequest) -> CommitmentReques
     data = {
         "currency_code": req.currency_code or "USD",
         "usage_classes": classes,
-        "start_time": timestamp_to_datetime(req.usage.start_time)
+        "start_time": timestamp_to_datetime(req.usage.start_time, "usage.start_time", errors)
         if req.usage.HasField("start_time")
         else datetime(1970, 1, 1, tzinfo=UTC),
         "usage": usage,
@@ -255,8 +255,14 @@ def decode_plan_commitments(req: cpb.PlanCommitmentsRequest) -> CommitmentReques
                 "commitment_id": e.commitment_id,
                 "terms": decode_offering(e.terms, f"existing_commitments[{i}].terms", errors),
                 "quantity": e.quantity,
-                "start_time": timestamp_to_datetime(e.start_time) if e.HasField("start_time") else None,
-                "end_time": timestamp_to_datetime(e.end_time) if e.HasField("end_time") else None,
+                "start_time": timestamp_to_datetime(
+                    e.start_time, f"existing_commitments[{i}].start_time", errors
+                )
+                if e.HasField("start_time")
+                else None,
+                "end_time": timestamp_to_datetime(e.end_time, f"existing_commitments[{i}].end_time", errors)
+                if e.HasField("end_time")
+                else None,
             }
             for i, e in enumerate(req.existing_commitments)
         ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -76,9 +76,28 @@ def domain_enum_to_proto(value: StrEnum, proto_enum: Any, prefix: str) -> Any:
     return proto_enum.Value(f"{prefix}{value.value.upper()}")
 
 
-def timestamp_to_datetime(ts: timestamp_pb2.Timestamp) -> datetime:
-    """UTC datetime of a Timestamp."""
-    return datetime.fromtimestamp(ts.seconds + ts.nanos / 1e9, tz=UTC)
+# google.protobuf.Timestamp's valid range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z
+MIN_TIMESTAMP_SECONDS = -62_135_596_800
+MAX_TIMESTAMP_SECONDS = 253_402_300_799
+
+
+def timestamp_to_datetime(
+    ts: timestamp_pb2.Timestamp, field_path: str = "timestamp", errors: ViolationCollector | None = None
+) -> datetime:
+    """UTC datetime of a Timestamp.
+
+    Outside the Timestamp's valid range (years 1-9999, nanos 0-999999999) this is
+    a field violation at ``field_path``: recorded in ``errors`` (returning the
+    epoch as a placeholder) or raised as InvalidArgumentError.
+    """
+    if not (MIN_TIMESTAMP_SECONDS <= ts.seconds <= MAX_TIMESTAMP_SECONDS and 0 <= ts.nanos <= 999_999_999):
+        text = f"timestamp out of range (seconds={ts.seconds}, nanos={ts.nanos}); years 1-9999 only"
+        if errors is None:
+            raise InvalidArgumentError([FieldViolation(field_path, text)])
+        errors.add(field_path, text)
+        return datetime(1970, 1, 1, tzinfo=UTC)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    return epoch + timedelta(seconds=ts.seconds, microseconds=ts.nanos // 1000)
 
 
 def duration_seconds(d: duration_pb2.Duration) -> float:

@@ -33,6 +33,10 @@ MAX_WORKLOADS = 20_000
 MAX_OFFERS = 200_000
 
 
+# Smallest non-zero instance capacity (vCPUs, GiB): below it an instance count overflows (fuzz: 1e-300).
+_MIN_CAPACITY = 1e-3
+
+
 class _Checker:
     """Collects violations of number and text fields."""
 
@@ -46,8 +50,11 @@ class _Checker:
         *,
         positive: bool = False,
         at_most: float | None = None,
+        zero_or_at_least: float | None = None,
     ) -> float:
-        """Finite and >= 0 (> 0 with ``positive``; <= ``at_most``); returns the value (0 when bad)."""
+        """Finite and >= 0 (> 0 with ``positive``; <= ``at_most``; 0 or >= ``zero_or_at_least``);
+        returns the value (0 when bad).
+        """
         if not math.isfinite(value):
             self.errors.add(path, f"must be finite, got {value}")
             return 0.0
@@ -59,6 +66,9 @@ class _Checker:
             return 0.0
         if at_most is not None and value > at_most:
             self.errors.add(path, f"must be at most {at_most:g}, got {value:g}")
+            return 0.0
+        if zero_or_at_least is not None and 0 < value < zero_or_at_least:
+            self.errors.add(path, f"must be 0 or at least {zero_or_at_least:g}, got {value:g}")
             return 0.0
         return value
 
@@ -235,11 +245,13 @@ def _offer(check: _Checker, path: str, msg: wpb.ComputeOffer) -> dict[str, Any]:
             "region": check.text(f"{ip}.region", inst.region),
             "family": inst.family,
             "architecture": inst.architecture.strip().lower(),
-            "vcpus": check.number(f"{ip}.vcpus", inst.vcpus),
-            "memory_gib": check.number(f"{ip}.memory_gib", inst.memory_gib),
+            "vcpus": check.number(f"{ip}.vcpus", inst.vcpus, zero_or_at_least=_MIN_CAPACITY),
+            "memory_gib": check.number(f"{ip}.memory_gib", inst.memory_gib, zero_or_at_least=_MIN_CAPACITY),
             "gpu_count": max(0, inst.gpu_count),
             "gpu_model": inst.gpu_model.strip(),
-            "gpu_memory_gib": check.number(f"{ip}.gpu_memory_gib", inst.gpu_memory_gib),
+            "gpu_memory_gib": check.number(
+                f"{ip}.gpu_memory_gib", inst.gpu_memory_gib, zero_or_at_least=_MIN_CAPACITY
+            ),
             "hourly_price": check.number(f"{ip}.hourly_price", inst.hourly_price, positive=True) or 1.0,
             "spot_hourly_price": check.number(f"{ip}.spot_hourly_price", inst.spot_hourly_price),
         },

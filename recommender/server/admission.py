@@ -1,0 +1,304 @@
+"""Admission of Recommender calls, before any decoding or solving.
+
+1. measure the request (``registry.measure``: repeated-field lengths only) and
+   reject it with RESOURCE_EXHAUSTED naming the limit when it is too large, and
+   reject finite numbers beyond ``max_abs_number`` (INVALID_ARGUMENT, field named);
+2. record what the runner needs (request size, sizes, caller) in a context
+   variable (:func:`current_request`);
+3. answer from the response cache when the identical request (same method, same
+   bytes, same tenant) was already solved to proven optimality.
+
+Client-streaming requests are measured chunk by chunk (sizes add up), so a
+stream is cut off as soon as it passes a limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import hashlib
+import inspect
+import math
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+import grpc
+import numpy as np
+from google.protobuf import descriptor
+from google.protobuf.message import DecodeError, Message
+
+from recommender.errors import FieldViolation, InvalidArgumentError
+from recommender.server.auth import current_identity
+from recommender.server.cache import ResponseCache
+from recommender.server.context import Context, Continuation, MethodHandler
+from recommender.server.limits import Limits
+from recommender.server.registry import RpcSpec, all_plans_optimal, measure, spec_for
+
+_MEASURE_INLINE_BYTES = 1024 * 1024
+CACHE_METADATA_KEY = "x-finops-cache"
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    """What is known about the call being handled."""
+
+    method: str
+    request_bytes: int
+    sizes: Mapping[str, int]
+    principal: str | None
+    tenant: str | None
+
+
+_CURRENT: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("finops_request", default=None)
+
+
+def current_request() -> RequestInfo | None:
+    """The admitted request being handled (None outside a Recommender call)."""
+    return _CURRENT.get()
+
+
+class MalformedRequestError(InvalidArgumentError):
+    """The request bytes are not a valid protobuf encoding of the request type."""
+
+    reason = "MALFORMED_PROTOBUF"
+
+
+@dataclass(frozen=True)
+class Undecodable:
+    """Placeholder for a request whose bytes did not parse (answered INVALID_ARGUMENT, not UNKNOWN)."""
+
+    type_name: str
+    error: str
+    size: int
+
+    def problem(self) -> MalformedRequestError:
+        """The error to answer with."""
+        text = f"not a valid protobuf encoding of {self.type_name} ({self.size} bytes): {self.error}"
+        return MalformedRequestError([FieldViolation("request", text)])
+
+
+def tolerant_deserializer(request_type: type[Message]) -> Callable[[bytes], Message | Undecodable]:
+    """Parse request bytes; a corrupt encoding becomes :class:`Undecodable` instead of an exception."""
+
+    def deserialize(data: bytes) -> Message | Undecodable:
+        try:
+            return request_type.FromString(data)
+        except DecodeError as error:
+            return Undecodable(
+                request_type.DESCRIPTOR.full_name, str(error).split(":")[-1].strip(), len(data)
+            )
+
+    return deserialize
+
+
+def _parsed(request: Message | Undecodable) -> Message:
+    if isinstance(request, Undecodable):
+        raise request.problem()
+    return request
+
+
+def out_of_range_numbers(msg: Message, bound: float, path: str = "", found: int = 0) -> list[FieldViolation]:
+    """Finite doubles with ``|x| > bound`` anywhere in ``msg`` (NaN/Inf are the codecs' to report).
+
+    Numbers beyond about a quadrillion are not meaningful for costs, rates or
+    usage, and make money arithmetic overflow; every lever is protected at once.
+    At most 20 violations are listed.
+    """
+    out: list[FieldViolation] = []
+    for fd, value in msg.ListFields():
+        if len(out) + found >= 20:
+            break
+        where = f"{path}.{fd.name}" if path else fd.name
+        entry = fd.message_type
+        if entry is not None and entry.GetOptions().map_entry:
+            value_fd = entry.fields_by_name["value"]
+            for key, item in value.items():
+                if value_fd.message_type is not None:
+                    out += out_of_range_numbers(item, bound, f"{where}[{key!r}]", found + len(out))
+                elif value_fd.type in _FLOATS and _too_big(item, bound):
+                    out.append(_violation(f"{where}[{key!r}]", item, bound))
+        elif entry is not None:
+            items = list(value) if fd.is_repeated else [value]
+            for i, item in enumerate(items):
+                sub = f"{where}[{i}]" if fd.is_repeated else where
+                out += out_of_range_numbers(item, bound, sub, found + len(out))
+        elif fd.type in _FLOATS:
+            if fd.is_repeated:
+                arr = np.asarray(value, dtype=np.float64)
+                for i in np.flatnonzero(np.isfinite(arr) & (np.abs(arr) > bound))[:3]:
+                    out.append(_violation(f"{where}[{i}]", float(arr[i]), bound))
+            elif _too_big(value, bound):
+                out.append(_violation(where, value, bound))
+    return out
+
+
+_FLOATS = (descriptor.FieldDescriptor.TYPE_DOUBLE, descriptor.FieldDescriptor.TYPE_FLOAT)
+
+
+def _too_big(value: float, bound: float) -> bool:
+    return math.isfinite(value) and abs(value) > bound
+
+
+def _violation(path: str, value: float, bound: float) -> FieldViolation:
+    return FieldViolation(path, f"must be between -{bound:g} and {bound:g}, got {value:g}")
+
+
+@dataclass(frozen=True)
+class Admission:
+    """The checks every request passes before decoding: size limits and number magnitudes."""
+
+    limits: Limits
+    max_abs_number: float = 1e12
+
+    def check(self, spec_name: str, request: Message) -> tuple[int, dict[str, int]]:
+        """``(bytes, sizes)`` of an admitted request; RESOURCE_EXHAUSTED / INVALID_ARGUMENT otherwise."""
+        size, sizes = request.ByteSize(), measure(request)
+        self.limits.check(sizes, f"the {spec_name} request")
+        if self.max_abs_number > 0:
+            violations = out_of_range_numbers(request, self.max_abs_number)
+            if violations:
+                raise InvalidArgumentError(violations)
+        return size, sizes
+
+    async def check_async(self, spec_name: str, request: Message) -> tuple[int, dict[str, int]]:
+        """:meth:`check`, off the event loop for big requests."""
+        if request.ByteSize() <= _MEASURE_INLINE_BYTES:
+            return self.check(spec_name, request)
+        return await asyncio.to_thread(self.check, spec_name, request)
+
+
+Handler = Callable[[Any, Context], Any]
+
+
+class AdmissionInterceptor(grpc.aio.ServerInterceptor):
+    """Size limits, request info and the response cache for every Recommender RPC."""
+
+    def __init__(
+        self,
+        limits: Limits,
+        cache: ResponseCache | None = None,
+        cacheable: Callable[[Message], bool] = all_plans_optimal,
+        max_abs_number: float = 1e12,
+    ) -> None:
+        self._admission = Admission(limits, max_abs_number)
+        self._limits = limits
+        self._cache = cache
+        self._cacheable = cacheable
+
+    def _cache_key(self, spec: RpcSpec, request: Message, tenant: str | None) -> bytes | None:
+        if self._cache is None or not self._cache.accepts(request.ByteSize()):
+            return None
+        digest = hashlib.sha256()
+        for part in (spec.full_method, tenant or ""):
+            digest.update(part.encode("utf-8") + b"\0")
+        digest.update(request.SerializeToString(deterministic=True))
+        return digest.digest()
+
+    def _unary(self, spec: RpcSpec, inner: Handler) -> Handler:
+        async def handler(raw: Message | Undecodable, context: Context) -> Any:
+            request = _parsed(raw)
+            size, sizes = await self._admission.check_async(spec.name, request)
+            identity = current_identity()
+            tenant = identity.tenant if identity else None
+            token = _CURRENT.set(
+                RequestInfo(spec.name, size, sizes, identity.principal if identity else None, tenant)
+            )
+            try:
+                key = self._cache_key(spec, request, tenant)
+                if key is not None and self._cache is not None:
+                    hit = self._cache.get(key)
+                    if hit is not None:
+                        context.set_trailing_metadata(((CACHE_METADATA_KEY, "hit"),))
+                        return hit
+                response = await inner(request, context)
+                if key is not None and self._cache is not None and self._cacheable(response):
+                    self._cache.put(key, response)
+                return response
+            finally:
+                _CURRENT.reset(token)
+
+        return handler
+
+    def _client_stream(self, spec: RpcSpec, inner: Handler) -> Handler:
+        limits, admission = self._limits, self._admission
+
+        async def handler(requests: AsyncIterator[Message], context: Context) -> Any:
+            totals: Counter[str] = Counter()
+            seen = {"bytes": 0}
+
+            async def checked() -> AsyncIterator[Message]:
+                async for raw in requests:
+                    chunk = _parsed(raw)
+                    size, sizes = await admission.check_async(spec.name, chunk)
+                    seen["bytes"] += size
+                    totals.update(sizes)
+                    limits.check(totals, f"the {spec.name} request stream")
+                    yield chunk
+
+            identity = current_identity()
+            token = _CURRENT.set(
+                RequestInfo(
+                    spec.name,
+                    1 << 62,  # unknown until the end: never "small"
+                    totals,
+                    identity.principal if identity else None,
+                    identity.tenant if identity else None,
+                )
+            )
+            try:
+                return await inner(checked(), context)
+            finally:
+                _CURRENT.reset(token)
+
+        return handler
+
+    def _server_stream(self, spec: RpcSpec, inner: Handler) -> Handler:
+        async def handler(raw: Message | Undecodable, context: Context) -> AsyncIterator[Any]:
+            request = _parsed(raw)
+            size, sizes = await self._admission.check_async(spec.name, request)
+            identity = current_identity()
+            _CURRENT.set(
+                RequestInfo(
+                    spec.name,
+                    size,
+                    sizes,
+                    identity.principal if identity else None,
+                    identity.tenant if identity else None,
+                )
+            )
+            result = inner(request, context)
+            if inspect.isawaitable(result):
+                await result
+                return
+            async for item in result:
+                yield item
+
+        return handler
+
+    async def intercept_service(
+        self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
+    ) -> MethodHandler | None:
+        """Wrap the Recommender's unary-response handlers; other services pass through."""
+        handler = await continuation(handler_call_details)
+        spec = spec_for(handler_call_details.method)
+        if handler is None or spec is None:
+            return handler
+        common: dict[str, Any] = {
+            "request_deserializer": tolerant_deserializer(spec.request_type),
+            "response_serializer": handler.response_serializer,
+        }
+        if handler.unary_unary is not None:
+            return grpc.unary_unary_rpc_method_handler(
+                self._unary(spec, cast(Handler, handler.unary_unary)), **common
+            )
+        if handler.stream_unary is not None:
+            return grpc.stream_unary_rpc_method_handler(
+                self._client_stream(spec, cast(Handler, handler.stream_unary)), **common
+            )
+        if handler.unary_stream is not None:
+            return grpc.unary_stream_rpc_method_handler(
+                self._server_stream(spec, cast(Handler, handler.unary_stream)), **common
+            )
+        return handler
