@@ -187,7 +187,7 @@ def _recommend(args: argparse.Namespace) -> int:
         Path(args.request_out).write_text(to_json(request))
 
     def run(address: str) -> recommend_pb2.RecommendResponse:
-        with RecommenderClient(address, timeout=args.timeout) as client:
+        with RecommenderClient(address, timeout=args.timeout, **_client_options(args)) as client:
             client.wait_ready(timeout=30)
             return client.recommend(request)
 
@@ -345,6 +345,7 @@ def _parser() -> argparse.ArgumentParser:
     rec.add_argument("--format", choices=["table", "json"], default="table")
     rec.add_argument("--timeout", type=float, default=180.0, help="deadline in seconds")
     rec.add_argument("--request-out", help="also write the request as proto3 JSON (for grpcurl)")
+    _add_client_flags(rec)
     rec.set_defaults(func=_recommend)
 
     health = sub.add_parser("health", help="grpc.health.v1 Check against a server (exit 0 when SERVING)")
