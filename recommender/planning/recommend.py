@@ -430,7 +430,7 @@ def _nothing_note(
 
 
 def require_inputs(request: RecommendRequest) -> None:
-    """Raise INVALID_ARGUMENT when no lever has any input."""
+    """Raise INVALID_ARGUMENT (naming every input field) when no lever has any input."""
     if (
         request.commitments is None
         and request.right_sizing is None
@@ -438,14 +438,9 @@ def require_inputs(request: RecommendRequest) -> None:
         and request.routing is None
         and request.focus is None
     ):
-        raise InvalidArgumentError(
-            [
-                FieldViolation(
-                    "request",
-                    "give at least one of commitments, right_sizing, consolidation, routing or focus_csv",
-                )
-            ]
-        )
+        why = "give one of commitments (with usage), right_sizing, consolidation, routing or focus_csv"
+        fields = ("commitments", "right_sizing", "consolidation", "routing", "focus_csv")
+        raise InvalidArgumentError([FieldViolation(f, why) for f in fields])
 
 
 __all__ = ["RiskProfile", "recommend", "require_inputs"]
