@@ -30,6 +30,7 @@ from google.protobuf import descriptor, message_factory
 from google.protobuf.message import Message
 
 from recommender.api.v1 import commitments_pb2 as cpb
+from recommender.api.v1 import commitments_stream_pb2 as spb
 from recommender.api.v1 import common_pb2 as pb
 from recommender.api.v1 import consolidation_pb2 as vpb
 from recommender.api.v1 import recommend_pb2 as apb
@@ -118,6 +119,12 @@ register_limit("usage_classes", 5_000, "classes", "usage classes (or usage serie
 register_limit(
     "usage_points", 10_000_000, "values", "usage values: the sum of the lengths of all usage series"
 )
+register_limit(
+    "stream_usage_points",
+    250_000_000,
+    "values",
+    "hours x classes declared by a PlanCommitmentsStream header (the whole streamed usage)",
+)
 register_limit("offerings", 5_000, "offerings", "commitment offerings that may be bought")
 register_limit("existing_commitments", 10_000, "commitments", "commitments already held")
 register_limit(
@@ -164,6 +171,21 @@ def commitment_sizes(r: cpb.PlanCommitmentsRequest) -> dict[str, int]:
         "coverage_entries": _coverage(list(r.offerings))
         + _coverage([e.terms for e in r.existing_commitments]),
     }
+
+
+def stream_chunk_sizes(r: spb.PlanCommitmentsStreamRequest) -> dict[str, int]:
+    """Sizes of one PlanCommitmentsStream chunk (sizes add up over the stream).
+
+    The header carries the request and declares the usage (hours x classes); usage
+    blocks add nothing, because the server accepts exactly the declared hours.
+    """
+    if r.WhichOneof("part") != "header":
+        return {}
+    sizes = commitment_sizes(r.header.request)
+    sizes["stream_usage_points"] = max(0, r.header.hours) * max(
+        len(r.header.request.usage_classes), len(r.header.request.usage.series)
+    )
+    return sizes
 
 
 def right_size_sizes(r: rpb.RightSizeRequest) -> dict[str, int]:
@@ -215,6 +237,7 @@ register_sizer(rpb.RightSizeRequest, right_size_sizes)
 register_sizer(vpb.ConsolidateVendorsRequest, consolidation_sizes)
 register_sizer(wpb.RouteWorkloadsRequest, routing_sizes)
 register_sizer(apb.RecommendRequest, recommend_sizes)
+register_sizer(spb.PlanCommitmentsStreamRequest, stream_chunk_sizes)
 
 
 def all_plans_optimal(response: Message) -> bool:
