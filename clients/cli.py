@@ -3,6 +3,7 @@
 finops-recommender serve [--port N]          run the gRPC server (port 0 = any free port)
 finops-recommender demo                      start a server, plan the bundled sample, print, stop
 finops-recommender plan --usage FILE ...     plan commitments for your usage via a server
+finops-recommender recommend --focus FILE    ranked plans across all levers (FOCUS export in, report out)
 finops-recommender health [--address A]      health check (exit 0 when SERVING)
 """
 
@@ -157,6 +158,61 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recommend(args: argparse.Namespace) -> int:
+    from clients.recommend_request import build_recommend_request
+    from recommender.api.v1 import recommend_pb2
+
+    def path(value: str | None) -> Path | None:
+        return Path(value) if value else None
+
+    request = build_recommend_request(
+        request=path(args.request),
+        focus=path(args.focus),
+        usage=path(args.usage),
+        catalog=path(args.catalog),
+        offerings=path(args.offerings),
+        right_sizing=path(args.right_sizing),
+        consolidation=path(args.consolidation),
+        routing=path(args.routing),
+        currency=args.currency,
+        exchange_rate=args.exchange_rate,
+        tax_rate=args.tax_rate,
+        taxed=args.taxed_categories,
+        residency_countries=args.residency_countries,
+        residency_regions=args.residency_regions,
+        max_plans=args.max_plans,
+        horizon_months=args.horizon_months,
+    )
+    if args.request_out:
+        Path(args.request_out).write_text(to_json(request))
+
+    def run(address: str) -> recommend_pb2.RecommendResponse:
+        with RecommenderClient(address, timeout=args.timeout, **_client_options(args)) as client:
+            client.wait_ready(timeout=30)
+            return client.recommend(request)
+
+    if args.server:
+        response = run(args.server)
+    else:
+        with local_server() as address:
+            response = run(address)
+    if args.format == "json":
+        print(to_json(response))
+    else:
+        for warning in response.warnings:
+            print(f"note: {warning}")
+        print(plans_table(list(response.plans)))
+    if args.report:
+        from clients.report import write_report
+
+        written = write_report(response, Path(args.report))
+        print(
+            f"Report written to {written[0]}"
+            + (f" (+{len(written) - 1} plot files)" if len(written) > 1 else "")
+        )
+    return 0
+
+
 def _health(args: argparse.Namespace) -> int:
     import grpc
     from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -260,6 +316,37 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--plot", help="write the savings-vs-commitment curve to this PNG file")
     _add_client_flags(plan)
     plan.set_defaults(func=_plan)
+
+    rec = sub.add_parser("recommend", help="ranked savings plans across all levers via a server")
+    rec.add_argument("--focus", help="FOCUS 1.x export (CSV or Parquet): usage, SaaS and AI/ML spend")
+    rec.add_argument("--usage", help="hourly usage CSV (timestamp,usage_class,quantity) instead of --focus")
+    rec.add_argument("--request", help="a RecommendRequest in proto3 JSON; the options below add to it")
+    rec.add_argument(
+        "--catalog", help="compute catalogue (vms.csv or ec2instances export) for right-sizing/--usage"
+    )
+    rec.add_argument("--offerings", help="commitment offerings as proto3 JSON (a list or {offerings:[...]})")
+    rec.add_argument("--right-sizing", help="a RightSizeRequest in proto3 JSON (resources with utilisation)")
+    rec.add_argument("--consolidation", help="a ConsolidateVendorsRequest in proto3 JSON (vendor offers)")
+    rec.add_argument("--routing", help="a RouteWorkloadsRequest in proto3 JSON (workloads to place)")
+    rec.add_argument("--currency", help="reporting currency, e.g. INR (needs --exchange-rate)")
+    rec.add_argument(
+        "--exchange-rate", type=float, default=0.0, help="reporting currency per input unit, e.g. 83.2"
+    )
+    rec.add_argument("--tax-rate", type=float, default=0.0, help="non-creditable tax rate, e.g. 0.18 (GST)")
+    rec.add_argument(
+        "--taxed-categories", default="", help="e.g. public_cloud,ai_ml (default: every category)"
+    )
+    rec.add_argument("--residency-countries", default="", help="default residency, e.g. IN")
+    rec.add_argument("--residency-regions", default="", help="default residency regions, e.g. aws/ap-south-1")
+    rec.add_argument("--max-plans", type=int, default=0, help="alternative plans to return (1-3, default 3)")
+    rec.add_argument("--horizon-months", type=int, default=0, help="ranking horizon (default 12)")
+    rec.add_argument("--report", help="write a report with plots: report.md (PNGs next to it) or report.html")
+    rec.add_argument("--server", help="host:port of a running server (default: start a local one)")
+    rec.add_argument("--format", choices=["table", "json"], default="table")
+    rec.add_argument("--timeout", type=float, default=180.0, help="deadline in seconds")
+    rec.add_argument("--request-out", help="also write the request as proto3 JSON (for grpcurl)")
+    _add_client_flags(rec)
+    rec.set_defaults(func=_recommend)
 
     health = sub.add_parser("health", help="grpc.health.v1 Check against a server (exit 0 when SERVING)")
     health.add_argument("--address", default="127.0.0.1:50051")

@@ -12,24 +12,17 @@ from recommender.api.v1 import recommend_pb2 as apb
 from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
 from recommender.api.v1 import rightsizing_pb2 as rpb
 from recommender.api.v1 import routing_pb2 as wpb
-from recommender.errors import NotImplementedLeverError
 from recommender.planning.commitment_plans import plan_commitments
 from recommender.planning.consolidation_plans import plan_consolidation
 from recommender.planning.routing_plans import route_workloads
 from recommender.server.codec.commitments import decode_plan_commitments, encode_plan_commitments
 from recommender.server.codec.commitments_stream import UsageAssembler
 from recommender.server.codec.consolidation import decode_consolidate_vendors, encode_consolidate_vendors
+from recommender.server.codec.recommend import recommend_serialized
 from recommender.server.codec.rightsizing import right_size_serialized
 from recommender.server.codec.routing import decode_route_workloads, encode_route_workloads
 from recommender.server.context import Context
 from recommender.server.runner import SolveRunner
-
-
-def _unavailable(rpc: str, what: str) -> NotImplementedLeverError:
-    return NotImplementedLeverError(
-        f"{rpc} is part of the v1 contract but {what} is not implemented in this server version yet; "
-        "PlanCommitments is available."
-    )
 
 
 class RecommenderServicer(service_grpc.RecommenderServicer):
@@ -86,5 +79,7 @@ class RecommenderServicer(service_grpc.RecommenderServicer):
     async def Recommend(  # noqa: N802
         self, request: apb.RecommendRequest, context: Context
     ) -> apb.RecommendResponse:
-        """Cross-lever plans (not yet available)."""
-        raise _unavailable("Recommend", "cross-lever planning (it needs all four levers)")
+        """Ranked plans across levers (decoded with the FOCUS export, planned and encoded in a worker)."""
+        payload = await asyncio.to_thread(request.SerializeToString)
+        answer = await self._runner.run(recommend_serialized, payload, context)
+        return await asyncio.to_thread(apb.RecommendResponse.FromString, answer)

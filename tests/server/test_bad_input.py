@@ -88,17 +88,12 @@ def test_discount_rate_not_below_on_demand(client: RecommenderClient) -> None:
     assert "offerings[0].spend_commitment.rates[0].rate" in v
 
 
-@pytest.mark.parametrize(
-    ("method", "request_msg"),
-    [
-        ("recommend", recommend_pb2.RecommendRequest()),
-    ],
-)
-def test_unimplemented_levers_say_so(client: RecommenderClient, method: str, request_msg: object) -> None:
+def test_empty_recommend_request_is_invalid(client: RecommenderClient) -> None:
+    """Recommend is implemented: an empty request is bad input, not UNIMPLEMENTED."""
     with pytest.raises(RecommenderCallError) as info:
-        getattr(client, method)(request_msg)
-    assert info.value.code == grpc.StatusCode.UNIMPLEMENTED
-    assert "not implemented" in info.value.message and info.value.reason == "LEVER_NOT_IMPLEMENTED"
+        client.recommend(recommend_pb2.RecommendRequest())
+    assert info.value.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert {"commitments", "focus_csv"} <= set(dict(info.value.field_violations))
 
 
 def test_empty_route_workloads_request_is_invalid(client: RecommenderClient) -> None:

@@ -27,9 +27,10 @@ from recommender.api.v1 import common_pb2 as finops_dot_recommender_dot_v1_dot_c
 from recommender.api.v1 import consolidation_pb2 as finops_dot_recommender_dot_v1_dot_consolidation__pb2
 from recommender.api.v1 import rightsizing_pb2 as finops_dot_recommender_dot_v1_dot_rightsizing__pb2
 from recommender.api.v1 import routing_pb2 as finops_dot_recommender_dot_v1_dot_routing__pb2
+from google.type import money_pb2 as google_dot_type_dot_money__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%finops/recommender/v1/recommend.proto\x12\x15\x66inops.recommender.v1\x1a\'finops/recommender/v1/commitments.proto\x1a\"finops/recommender/v1/common.proto\x1a)finops/recommender/v1/consolidation.proto\x1a\'finops/recommender/v1/rightsizing.proto\x1a#finops/recommender/v1/routing.proto\"\xe2\x01\n\x10ReportingOverlay\x12\x1f\n\x17reporting_currency_code\x18\x01 \x01(\t\x12\x15\n\rexchange_rate\x18\x02 \x01(\x01\x12\x10\n\x08tax_rate\x18\x03 \x01(\x01\x12\x43\n\x10taxed_categories\x18\x04 \x03(\x0e\x32).finops.recommender.v1.TechnologyCategory\x12?\n\x11\x64\x65\x66\x61ult_residency\x18\x05 \x01(\x0b\x32$.finops.recommender.v1.ResidencyRule\"\xfd\x02\n\x10RecommendRequest\x12\x42\n\x0b\x63ommitments\x18\x01 \x01(\x0b\x32-.finops.recommender.v1.PlanCommitmentsRequest\x12=\n\x0cright_sizing\x18\x02 \x01(\x0b\x32\'.finops.recommender.v1.RightSizeRequest\x12G\n\rconsolidation\x18\x03 \x01(\x0b\x32\x30.finops.recommender.v1.ConsolidateVendorsRequest\x12=\n\x07routing\x18\x04 \x01(\x0b\x32,.finops.recommender.v1.RouteWorkloadsRequest\x12\x11\n\tfocus_csv\x18\x05 \x01(\x0c\x12\x38\n\x07overlay\x18\x06 \x01(\x0b\x32\'.finops.recommender.v1.ReportingOverlay\x12\x11\n\tmax_plans\x18\x07 \x01(\x05\"X\n\x11RecommendResponse\x12\x31\n\x05plans\x18\x01 \x03(\x0b\x32\".finops.recommender.v1.SavingsPlan\x12\x10\n\x08warnings\x18\x02 \x03(\tB\x1d\n\x19\x64\x65v.finops.recommender.v1P\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%finops/recommender/v1/recommend.proto\x12\x15\x66inops.recommender.v1\x1a\'finops/recommender/v1/commitments.proto\x1a\"finops/recommender/v1/common.proto\x1a)finops/recommender/v1/consolidation.proto\x1a\'finops/recommender/v1/rightsizing.proto\x1a#finops/recommender/v1/routing.proto\x1a\x17google/type/money.proto\"\xe2\x01\n\x10ReportingOverlay\x12\x1f\n\x17reporting_currency_code\x18\x01 \x01(\t\x12\x15\n\rexchange_rate\x18\x02 \x01(\x01\x12\x10\n\x08tax_rate\x18\x03 \x01(\x01\x12\x43\n\x10taxed_categories\x18\x04 \x03(\x0e\x32).finops.recommender.v1.TechnologyCategory\x12?\n\x11\x64\x65\x66\x61ult_residency\x18\x05 \x01(\x0b\x32$.finops.recommender.v1.ResidencyRule\"n\n\x0fRecommendPolicy\x12\x16\n\x0ehorizon_months\x18\x01 \x01(\x05\x12\x18\n\x0brisk_weight\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12\x19\n\x11stress_usage_drop\x18\x03 \x01(\x01\x42\x0e\n\x0c_risk_weight\"\xb5\x03\n\x10RecommendRequest\x12\x42\n\x0b\x63ommitments\x18\x01 \x01(\x0b\x32-.finops.recommender.v1.PlanCommitmentsRequest\x12=\n\x0cright_sizing\x18\x02 \x01(\x0b\x32\'.finops.recommender.v1.RightSizeRequest\x12G\n\rconsolidation\x18\x03 \x01(\x0b\x32\x30.finops.recommender.v1.ConsolidateVendorsRequest\x12=\n\x07routing\x18\x04 \x01(\x0b\x32,.finops.recommender.v1.RouteWorkloadsRequest\x12\x11\n\tfocus_csv\x18\x05 \x01(\x0c\x12\x38\n\x07overlay\x18\x06 \x01(\x0b\x32\'.finops.recommender.v1.ReportingOverlay\x12\x11\n\tmax_plans\x18\x07 \x01(\x05\x12\x36\n\x06policy\x18\x08 \x01(\x0b\x32&.finops.recommender.v1.RecommendPolicy\"\xff\x01\n\x0cLeverSavings\x12+\n\x05lever\x18\x01 \x01(\x0e\x32\x1c.finops.recommender.v1.Lever\x12+\n\x0fmonthly_savings\x18\x02 \x01(\x0b\x32\x12.google.type.Money\x12(\n\x0cupfront_cost\x18\x03 \x01(\x0b\x32\x12.google.type.Money\x12\x14\n\x0c\x61\x63tion_count\x18\x04 \x01(\x05\x12\x19\n\x11source_plan_title\x18\x05 \x01(\t\x12:\n\x0esource_profile\x18\x06 \x01(\x0e\x32\".finops.recommender.v1.RiskProfile\"\xe1\x03\n\x14SequencingComparison\x12\x35\n\x19\x63ommit_first_monthly_cost\x18\x01 \x01(\x0b\x32\x12.google.type.Money\x12\x32\n\x16sequenced_monthly_cost\x18\x02 \x01(\x0b\x32\x12.google.type.Money\x12/\n\x13sequenced_advantage\x18\x03 \x01(\x0b\x32\x12.google.type.Money\x12 \n\x18\x63ommit_first_utilization\x18\x04 \x01(\x01\x12\x1d\n\x15sequenced_utilization\x18\x05 \x01(\x01\x12:\n\x1e\x63ommit_first_unused_commitment\x18\x06 \x01(\x0b\x32\x12.google.type.Money\x12\x37\n\x1bsequenced_unused_commitment\x18\x07 \x01(\x0b\x32\x12.google.type.Money\x12<\n commit_first_commitment_per_hour\x18\x08 \x01(\x0b\x32\x12.google.type.Money\x12\x39\n\x1dsequenced_commitment_per_hour\x18\t \x01(\x0b\x32\x12.google.type.Money\"\xb5\x03\n\rPlanBreakdown\x12\x0f\n\x07plan_id\x18\x01 \x01(\t\x12\x33\n\x06levers\x18\x02 \x03(\x0b\x32#.finops.recommender.v1.LeverSavings\x12?\n\nsequencing\x18\x03 \x01(\x0b\x32+.finops.recommender.v1.SequencingComparison\x12\x39\n\x1drisk_adjusted_horizon_savings\x18\x04 \x01(\x0b\x32\x12.google.type.Money\x12\x34\n\x18stressed_monthly_savings\x18\x05 \x01(\x0b\x32\x12.google.type.Money\x12*\n\x0eone_time_costs\x18\x06 \x01(\x0b\x32\x12.google.type.Money\x12=\n\x10\x63ommitment_curve\x18\x07 \x01(\x0b\x32#.finops.recommender.v1.SavingsCurve\x12\x41\n\x14\x62\x61seline_by_category\x18\x08 \x03(\x0b\x32#.finops.recommender.v1.CategoryCost\"u\n\x0c\x43\x61tegoryCost\x12;\n\x08\x63\x61tegory\x18\x01 \x01(\x0e\x32).finops.recommender.v1.TechnologyCategory\x12(\n\x0cmonthly_cost\x18\x02 \x01(\x0b\x32\x12.google.type.Money\"\xd8\x01\n\x11RecommendResponse\x12\x31\n\x05plans\x18\x01 \x03(\x0b\x32\".finops.recommender.v1.SavingsPlan\x12\x10\n\x08warnings\x18\x02 \x03(\t\x12\x38\n\nbreakdowns\x18\x03 \x03(\x0b\x32$.finops.recommender.v1.PlanBreakdown\x12\x1b\n\x13input_currency_code\x18\x04 \x01(\t\x12\x15\n\rexchange_rate\x18\x05 \x01(\x01\x12\x10\n\x08tax_rate\x18\x06 \x01(\x01\x42\x1d\n\x19\x64\x65v.finops.recommender.v1P\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,10 +38,20 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'finops.recommender.v1.recom
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\031dev.finops.recommender.v1P\001'
-  _globals['_REPORTINGOVERLAY']._serialized_start=263
-  _globals['_REPORTINGOVERLAY']._serialized_end=489
-  _globals['_RECOMMENDREQUEST']._serialized_start=492
-  _globals['_RECOMMENDREQUEST']._serialized_end=873
-  _globals['_RECOMMENDRESPONSE']._serialized_start=875
-  _globals['_RECOMMENDRESPONSE']._serialized_end=963
+  _globals['_REPORTINGOVERLAY']._serialized_start=288
+  _globals['_REPORTINGOVERLAY']._serialized_end=514
+  _globals['_RECOMMENDPOLICY']._serialized_start=516
+  _globals['_RECOMMENDPOLICY']._serialized_end=626
+  _globals['_RECOMMENDREQUEST']._serialized_start=629
+  _globals['_RECOMMENDREQUEST']._serialized_end=1066
+  _globals['_LEVERSAVINGS']._serialized_start=1069
+  _globals['_LEVERSAVINGS']._serialized_end=1324
+  _globals['_SEQUENCINGCOMPARISON']._serialized_start=1327
+  _globals['_SEQUENCINGCOMPARISON']._serialized_end=1808
+  _globals['_PLANBREAKDOWN']._serialized_start=1811
+  _globals['_PLANBREAKDOWN']._serialized_end=2248
+  _globals['_CATEGORYCOST']._serialized_start=2250
+  _globals['_CATEGORYCOST']._serialized_end=2367
+  _globals['_RECOMMENDRESPONSE']._serialized_start=2370
+  _globals['_RECOMMENDRESPONSE']._serialized_end=2586
 # @@protoc_insertion_point(module_scope)
