@@ -21,6 +21,7 @@ from recommender.domain.commitments import (
     CommitmentRequest,
     PaymentOption,
     PlanDetail,
+    SavingsCurve,
     Term,
     UsageClass,
 )
@@ -32,10 +33,10 @@ from recommender.server.codec.common import (
     duration_seconds,
     enum_to_domain,
     finite_array,
+    optional_timestamp,
     plan_to_proto,
     pydantic_violations,
     require_no_errors,
-    timestamp_to_datetime,
     to_money,
 )
 
@@ -245,9 +246,8 @@ def decode_plan_commitments(req: cpb.PlanCommitmentsRequest) -> CommitmentReques
     data = {
         "currency_code": req.currency_code or "USD",
         "usage_classes": classes,
-        "start_time": timestamp_to_datetime(req.usage.start_time, "usage.start_time", errors)
-        if req.usage.HasField("start_time")
-        else datetime(1970, 1, 1, tzinfo=UTC),
+        "start_time": optional_timestamp(req.usage, "start_time", "usage.start_time", errors)
+        or datetime(1970, 1, 1, tzinfo=UTC),
         "usage": usage,
         "offerings": [decode_offering(o, f"offerings[{i}]", errors) for i, o in enumerate(req.offerings)],
         "existing_commitments": [
@@ -255,14 +255,10 @@ def decode_plan_commitments(req: cpb.PlanCommitmentsRequest) -> CommitmentReques
                 "commitment_id": e.commitment_id,
                 "terms": decode_offering(e.terms, f"existing_commitments[{i}].terms", errors),
                 "quantity": e.quantity,
-                "start_time": timestamp_to_datetime(
-                    e.start_time, f"existing_commitments[{i}].start_time", errors
-                )
-                if e.HasField("start_time")
-                else None,
-                "end_time": timestamp_to_datetime(e.end_time, f"existing_commitments[{i}].end_time", errors)
-                if e.HasField("end_time")
-                else None,
+                "start_time": optional_timestamp(
+                    e, "start_time", f"existing_commitments[{i}].start_time", errors
+                ),
+                "end_time": optional_timestamp(e, "end_time", f"existing_commitments[{i}].end_time", errors),
             }
             for i, e in enumerate(req.existing_commitments)
         ],
@@ -298,6 +294,27 @@ def decode_plan_commitments(req: cpb.PlanCommitmentsRequest) -> CommitmentReques
     return domain
 
 
+def encode_savings_curve(curve: SavingsCurve, cur: str) -> cpb.SavingsCurve:
+    """Domain savings-vs-commitment curve -> SavingsCurve (amounts in ``cur``)."""
+    return cpb.SavingsCurve(
+        reference_plan_id=curve.reference_plan_id,
+        basis=curve.basis,
+        points=[
+            cpb.SavingsCurvePoint(
+                scale=p.scale,
+                commitment_per_hour=to_money(p.commitment_per_hour, cur),
+                monthly_savings=to_money(p.monthly_savings, cur),
+                coverage=p.coverage,
+                utilization=p.utilization,
+                waste=p.waste,
+                cvar_monthly_savings=to_money(p.cvar_monthly_savings, cur),
+                probability_of_loss=p.probability_of_loss,
+            )
+            for p in curve.points
+        ],
+    )
+
+
 def encode_plan_commitments(outcome: CommitmentOutcome) -> cpb.PlanCommitmentsResponse:
     """Domain outcome -> PlanCommitmentsResponse."""
     cur = outcome.plans[0].currency_code if outcome.plans else "USD"
@@ -307,25 +324,7 @@ def encode_plan_commitments(outcome: CommitmentOutcome) -> cpb.PlanCommitmentsRe
         details=[_detail_to_proto(d, cur) for d in outcome.details],
     )
     if outcome.curve is not None:
-        msg.curve.CopyFrom(
-            cpb.SavingsCurve(
-                reference_plan_id=outcome.curve.reference_plan_id,
-                basis=outcome.curve.basis,
-                points=[
-                    cpb.SavingsCurvePoint(
-                        scale=p.scale,
-                        commitment_per_hour=to_money(p.commitment_per_hour, cur),
-                        monthly_savings=to_money(p.monthly_savings, cur),
-                        coverage=p.coverage,
-                        utilization=p.utilization,
-                        waste=p.waste,
-                        cvar_monthly_savings=to_money(p.cvar_monthly_savings, cur),
-                        probability_of_loss=p.probability_of_loss,
-                    )
-                    for p in outcome.curve.points
-                ],
-            )
-        )
+        msg.curve.CopyFrom(encode_savings_curve(outcome.curve, cur))
     if outcome.forecast is not None:
         f = outcome.forecast
         msg.forecast.CopyFrom(

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 from google.protobuf import duration_pb2, timestamp_pb2
+from google.protobuf.message import Message
 from google.type import money_pb2
 from pydantic import ValidationError
 
@@ -98,6 +99,15 @@ def timestamp_to_datetime(
         return datetime(1970, 1, 1, tzinfo=UTC)
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
     return epoch + timedelta(seconds=ts.seconds, microseconds=ts.nanos // 1000)
+
+
+def optional_timestamp(
+    msg: Message, field: str, field_path: str, errors: ViolationCollector
+) -> datetime | None:
+    """``msg.<field>`` as a UTC datetime (see :func:`timestamp_to_datetime`), None when unset."""
+    if not msg.HasField(field):
+        return None
+    return timestamp_to_datetime(getattr(msg, field), field_path, errors)
 
 
 def duration_seconds(d: duration_pb2.Duration) -> float:

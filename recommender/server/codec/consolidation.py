@@ -29,10 +29,10 @@ from recommender.errors import ViolationCollector
 from recommender.server.codec.common import (
     domain_enum_to_proto,
     enum_to_domain,
+    optional_timestamp,
     plan_to_proto,
     pydantic_violations,
     require_no_errors,
-    timestamp_to_datetime,
     to_money,
 )
 
@@ -152,11 +152,7 @@ def _decode_vendor(msg: vpb.VendorOffer, path: str, errors: ViolationCollector) 
                     f"{path}.lines[{k}].tiers",
                     "lines with vendor-quantity tiers must share the same min_quantity breakpoints",
                 )
-    end = (
-        timestamp_to_datetime(msg.contract_end_time, f"{path}.contract_end_time", errors)
-        if msg.HasField("contract_end_time")
-        else None
-    )
+    end = optional_timestamp(msg, "contract_end_time", f"{path}.contract_end_time", errors)
     if msg.locked_until_contract_end and end is None:
         errors.add(f"{path}.locked_until_contract_end", "requires contract_end_time")
     max_total = _num(msg.max_total_quantity, f"{path}.max_total_quantity", errors)
@@ -245,9 +241,7 @@ def _decode_policy(msg: vpb.ConsolidationPolicy, errors: ViolationCollector) -> 
         "horizon_months": msg.horizon_months if 0 < msg.horizon_months <= 600 else 12,
         "allow_overbuy": not msg.forbid_overbuy,
         "inactive_seat_days": msg.inactive_seat_days if msg.inactive_seat_days > 0 else 90,
-        "as_of": timestamp_to_datetime(msg.as_of_time, f"{path}.as_of_time", errors)
-        if msg.HasField("as_of_time")
-        else datetime.now(UTC),
+        "as_of": optional_timestamp(msg, "as_of_time", f"{path}.as_of_time", errors) or datetime.now(UTC),
         "single_sourcing": msg.single_sourcing,
         "reclaim_seats": not msg.keep_inactive_seats,
         "downgrade_seats": not msg.keep_seat_plans,
@@ -363,14 +357,10 @@ def decode_consolidate_vendors(req: vpb.ConsolidateVendorsRequest) -> Consolidat
                 "demand_id": s.demand_id or "?",
                 "user_id": s.user_id or "?",
                 "line_id": s.line_id,
-                "last_active": timestamp_to_datetime(
-                    s.last_active_time, f"seats[{k}].last_active_time", errors
-                )
-                if s.HasField("last_active_time")
-                else None,
-                "assigned": timestamp_to_datetime(s.assigned_time, f"seats[{k}].assigned_time", errors)
-                if s.HasField("assigned_time")
-                else None,
+                "last_active": optional_timestamp(
+                    s, "last_active_time", f"seats[{k}].last_active_time", errors
+                ),
+                "assigned": optional_timestamp(s, "assigned_time", f"seats[{k}].assigned_time", errors),
                 "features_used": list(s.features_used),
             }
         )

@@ -20,7 +20,7 @@ from recommender.api.v1 import commitments_pb2 as cpb
 from recommender.api.v1 import common_pb2 as pb
 from recommender.api.v1 import consolidation_pb2 as vpb
 from recommender.api.v1 import recommend_pb2 as apb
-from recommender.domain.commitments import CommitmentRequest, SavingsCurve
+from recommender.domain.commitments import CommitmentRequest
 from recommender.domain.common import TechnologyCategory
 from recommender.domain.consolidation import ConsolidationRequest
 from recommender.domain.recommend import (
@@ -34,7 +34,12 @@ from recommender.domain.routing import RoutingRequest
 from recommender.errors import FieldViolation, InvalidArgumentError, ViolationCollector
 from recommender.planning.recommend import recommend, require_inputs
 from recommender.planning.recommend_focus import FocusExtract, extract_focus
-from recommender.server.codec.commitments import decode_plan_commitments, encode_offering, encode_usage_class
+from recommender.server.codec.commitments import (
+    decode_plan_commitments,
+    encode_offering,
+    encode_savings_curve,
+    encode_usage_class,
+)
 from recommender.server.codec.common import (
     domain_enum_to_proto,
     enum_to_domain,
@@ -325,26 +330,6 @@ def _currency(req: apb.RecommendRequest, focus: FocusExtract | None, errors: Vio
 # --- encoding --------------------------------------------------------------------------
 
 
-def _curve(curve: SavingsCurve, cur: str) -> cpb.SavingsCurve:
-    return cpb.SavingsCurve(
-        reference_plan_id=curve.reference_plan_id,
-        basis=curve.basis,
-        points=[
-            cpb.SavingsCurvePoint(
-                scale=p.scale,
-                commitment_per_hour=to_money(p.commitment_per_hour, cur),
-                monthly_savings=to_money(p.monthly_savings, cur),
-                coverage=p.coverage,
-                utilization=p.utilization,
-                waste=p.waste,
-                cvar_monthly_savings=to_money(p.cvar_monthly_savings, cur),
-                probability_of_loss=p.probability_of_loss,
-            )
-            for p in curve.points
-        ],
-    )
-
-
 def _sequencing(s: SequencingComparison, cur: str) -> apb.SequencingComparison:
     return apb.SequencingComparison(
         commit_first_monthly_cost=to_money(s.commit_first_monthly_cost, cur),
@@ -387,7 +372,7 @@ def _breakdown(b: PlanBreakdown, cur: str) -> apb.PlanBreakdown:
     if b.sequencing is not None:
         msg.sequencing.CopyFrom(_sequencing(b.sequencing, cur))
     if b.commitment_curve is not None:
-        msg.commitment_curve.CopyFrom(_curve(b.commitment_curve, cur))
+        msg.commitment_curve.CopyFrom(encode_savings_curve(b.commitment_curve, cur))
     return msg
 
 
