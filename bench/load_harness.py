@@ -20,8 +20,9 @@ Phases (every figure is printed with ``os.getloadavg()``: the machine may be sha
    Reported: errors by code, p50/p90/p99/max latency per kind, health p50/p99/max.
 4. **Small-request throughput**, ``--callers`` callers for ``--throughput-seconds``
    each: (a) health checks (the gRPC ceiling of this machine), (b) distinct small
-   requests (every one solved), (c) a working set of 32 small requests repeated
-   (answered from the response cache after the first solve of each).
+   requests of each lever (every one solved), (c) a working set of 32 small
+   PlanCommitments requests repeated (answered from the response cache after the
+   first solve of each).
 
 Baseline ratios: health p99 under load vs idle; small p50 under load vs idle.
 """
@@ -37,6 +38,7 @@ import signal
 import sys
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import grpc
@@ -44,7 +46,15 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from clients.local_server import local_server
 from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
-from tests.reliability.harness import ServerThread, large_request, server_thread, small_request
+from tests.reliability.harness import (
+    ServerThread,
+    large_request,
+    server_thread,
+    small_consolidation_request,
+    small_request,
+    small_right_size_request,
+    small_routing_request,
+)
 
 LARGE = (6, 720)
 
@@ -213,10 +223,23 @@ async def mixed_load(address: str, callers: int, duration: float, large_share: f
     print(f"   after the run [{_load()}]")
 
 
+def _distinct_calls(stub: service_grpc.RecommenderStub) -> dict[str, Callable[[int], Awaitable[object]]]:
+    """A fresh small request of each lever per seed (never answered from the cache)."""
+    return {
+        "PlanCommitments": lambda seed: stub.PlanCommitments(small_request(seed=seed), timeout=60),
+        "RightSize": lambda seed: stub.RightSize(small_right_size_request(seed=seed), timeout=60),
+        "RouteWorkloads": lambda seed: stub.RouteWorkloads(small_routing_request(seed=seed), timeout=60),
+        "ConsolidateVendors": lambda seed: stub.ConsolidateVendors(
+            small_consolidation_request(seed=seed), timeout=60
+        ),
+    }
+
+
 async def _throughput(address: str, callers: int, seconds: float, kind: str) -> tuple[int, int, list[float]]:
     working_set = [small_request(seed=i) for i in range(32)]
     async with grpc.aio.insecure_channel(address) as channel:
         stub, health = service_grpc.RecommenderStub(channel), health_pb2_grpc.HealthStub(channel)
+        distinct = _distinct_calls(stub)
         if kind == "repeated":  # warm the cache: each request of the working set solved once
             await asyncio.gather(*(stub.PlanCommitments(r, timeout=60) for r in working_set))
         done, errors, latencies = 0, 0, []
@@ -230,8 +253,8 @@ async def _throughput(address: str, callers: int, seconds: float, kind: str) -> 
                 try:
                     if kind == "health":
                         await health.Check(health_pb2.HealthCheckRequest(), timeout=5)
-                    elif kind == "distinct":
-                        await stub.PlanCommitments(small_request(seed=rng.randrange(10**9)), timeout=60)
+                    elif kind in distinct:
+                        await distinct[kind](rng.randrange(10**9))
                     else:
                         await stub.PlanCommitments(rng.choice(working_set), timeout=60)
                     done += 1
@@ -247,7 +270,10 @@ async def throughput(address: str, callers: int, seconds: float) -> None:
     print(f"\n== 4. small-request throughput: {callers} callers x {seconds:.0f} s each [{_load()}]")
     for kind, label in (
         ("health", "health checks (gRPC ceiling)"),
-        ("distinct", "distinct small PlanCommitments (all solved)"),
+        ("PlanCommitments", "distinct small PlanCommitments (2 classes x 24 h, all solved)"),
+        ("RightSize", "distinct small RightSize (1 VM x 288 samples, 12 types)"),
+        ("RouteWorkloads", "distinct small RouteWorkloads (1 service, 3 offers)"),
+        ("ConsolidateVendors", "distinct small ConsolidateVendors (2 demands, 2 vendors)"),
         ("repeated", "repeated small PlanCommitments (32-request working set, cached)"),
     ):
         done, errors, latencies = await _throughput(address, callers, seconds, kind)
