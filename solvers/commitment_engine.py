@@ -653,6 +653,8 @@ class _Engine:
                     self._add_cuts(master, ev, None)
                     if ev.objective < best_int.objective:
                         best_int_y, best_int = cand, ev
+                if best_int.objective - lower <= gap * max(abs(best_int.objective), 1e-9):
+                    break  # a rounding of the relaxation is certified: no MILP needed
                 master.set_start(best_int_y, best_int.group_cost, self._risk_start(best_int))
                 continue
             y_m = np.clip(res.y, 0.0, self.upper)
