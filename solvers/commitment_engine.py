@@ -56,6 +56,9 @@ from solvers.second_stage_lp import group_cut
 
 DEFAULT_GAP = 1e-6
 _FORCE_NUMPY = False  # tests set it to check the compiled kernel against the numpy billing
+WARM_GAP = 1e-4  # relative gap of the sampled warm-start solve
+PRUNE_FACTOR = 2  # slack cuts are pruned when live cuts exceed this × (purchases + groups)
+PRUNE_AGE = 3  # ... if slack in this many consecutive master solves
 TRUST_REGION_FROM = 50  # purchase variables (after dominance) from which a box trust region stabilises
 
 
@@ -343,7 +346,7 @@ def solve_scenarios(
     warm = None
     if sample_step > 1 and engine.hours >= 24 * sample_step * 20:
         budget = None if time_limit is None else 0.3 * time_limit
-        warm = engine.sampled(sample_step).run(started, budget, 1e-4, max_iterations, relax=True).y
+        warm = engine.sampled(sample_step).run(started, budget, WARM_GAP, max_iterations, relax=True).y
     result = engine.run(started, time_limit, gap, max_iterations, warm=warm)
     x_full = np.zeros(len(problem.reserved))
     c_full = np.zeros(len(problem.spend))
@@ -670,8 +673,8 @@ class _Engine:
                 box = (np.maximum(0.0, best_y - radius), np.minimum(self.upper, best_y + radius))
                 master.set_box(*box)
             res = master.solve(rem)
-            if master.live_cuts > 4 * (self.n_y + self.n_groups):
-                master.prune(3)
+            if master.live_cuts > PRUNE_FACTOR * (self.n_y + self.n_groups):
+                master.prune(PRUNE_AGE)
             if not np.isfinite(res.bound) or not len(res.y):
                 if not np.isfinite(res.bound):
                     status, message = SolveStatus.FEASIBLE, f"master: {res.status}"
