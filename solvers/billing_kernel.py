@@ -22,7 +22,9 @@ version.
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -231,19 +233,35 @@ def bill(
     w = np.empty((hours, n_seg))
     uv = np.empty(hours)
     held_term = np.empty(hours)
-    _kernel(
-        usage_tm,
-        rate,
-        flat.seg_start,
-        flat.elem_col,
-        flat.elem_coef,
-        level,
-        held.row,
-        held.capacity,
-        tol,
-        cost,
-        w,
-        uv,
-        held_term,
-    )
+    args = (rate, flat.seg_start, flat.elem_col, flat.elem_coef, level, held.row)
+
+    def run(lo: int, hi: int) -> None:
+        _kernel(
+            usage_tm[lo:hi],
+            *args,
+            np.ascontiguousarray(held.capacity[:, lo:hi]),
+            tol,
+            cost[lo:hi],
+            w[lo:hi],
+            uv[lo:hi],
+            held_term[lo:hi],
+        )
+
+    chunks = _THREADS if AVAILABLE and hours * len(flat.elem_col) >= PARALLEL_FROM else 1
+    if chunks <= 1:
+        run(0, hours)
+    else:  # hours are independent; the compiled kernel releases the GIL
+        edges = np.linspace(0, hours, chunks + 1).astype(int).tolist()
+        list(_pool().map(run, edges[:-1], edges[1:]))
     return KernelDuals(cost, w, uv, held_term)
+
+
+PARALLEL_FROM = 2_000_000  # hour x stage elements from which hours are split across threads
+_THREADS = max(1, min(4, os.cpu_count() or 1))
+_POOL: list[ThreadPoolExecutor] = []
+
+
+def _pool() -> ThreadPoolExecutor:
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(_THREADS, thread_name_prefix="billing"))
+    return _POOL[0]

@@ -5,8 +5,9 @@ otherwise) must reproduce ``solvers.greedy_duals.bill_with_duals`` (class-major,
 vectorised numpy, itself checked against the cheapest-allocation LP in
 ``test_billing_oracle.py`` / the engine oracles): the residual on-demand cost, the
 capacity dual of every stage, ``Σ u·v`` and the held-capacity term, hour by hour, on
-random instances with overlapping reserved pools and spend offers, normalisation,
-held commitments with expiries, and purchases from zero to beyond peak usage. The
+random instances (hours in one call or split across threads) with overlapping reserved
+pools and spend offers, normalisation, held commitments with expiries, and purchases
+from zero to beyond peak usage. The
 engine solved through the kernel and through the numpy billing reaches the same
 optimum.
 """
@@ -75,7 +76,13 @@ def _purchase(rng: np.random.Generator, problem: CommitmentProblem) -> np.ndarra
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_kernel_matches_numpy_billing_and_duals(seed: int) -> None:
+@pytest.mark.parametrize("threads", [False, True])
+def test_kernel_matches_numpy_billing_and_duals(
+    seed: int, threads: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if threads:  # hours split across the thread pool even for small instances
+        monkeypatch.setattr(billing_kernel, "PARALLEL_FROM", 0)
+        monkeypatch.setattr(billing_kernel, "_THREADS", 3)
     problem = _problem(seed)
     rng = np.random.default_rng([seed, 11])
     st = compile_structure(problem)
