@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from solvers import billing_kernel
+from solvers.billing_kernel import FlatStructure, HeldMatrix, flatten, held_matrix
 from solvers.commitment_problem import (
     BoolArray,
     CommitmentProblem,
@@ -53,6 +55,10 @@ from solvers.result import BindingConstraint, SolveReport, SolveStatus, solver_n
 from solvers.second_stage_lp import group_cut
 
 DEFAULT_GAP = 1e-6
+_FORCE_NUMPY = False  # tests set it to check the compiled kernel against the numpy billing
+WARM_GAP = 1e-4  # relative gap of the sampled warm-start solve
+PRUNE_FACTOR = 2  # slack cuts are pruned when live cuts exceed this × (purchases + groups)
+PRUNE_AGE = 3  # ... if slack in this many consecutive master solves
 TRUST_REGION_FROM = 50  # purchase variables (after dominance) from which a box trust region stabilises
 
 
@@ -110,9 +116,14 @@ class EngineSolution:
 
 @dataclass
 class _HourSet:
-    usage: FloatArray  # (coverable classes, T), class-major
+    usage: FloatArray  # (T, coverable classes), hour-major (the kernel reads one hour at a time)
     constant: FloatArray  # (T,) on-demand cost of classes no offer covers
-    held_capacity: tuple[FloatArray | None, ...]
+    held_capacity: tuple[FloatArray | None, ...]  # per layer, (segments, T)
+    held: HeldMatrix  # the same per flat segment
+
+    @property
+    def hours(self) -> int:
+        return int(self.usage.shape[0])
 
 
 @dataclass
@@ -217,7 +228,7 @@ def solve_engine(
 
 
 def _scenario_hour_sets(
-    problem: CommitmentProblem, scenarios: Sequence[Scenario], structure: Structure
+    problem: CommitmentProblem, scenarios: Sequence[Scenario], structure: Structure, flat: FlatStructure
 ) -> tuple[list[_HourSet], list[tuple[int, FloatArray, float]]]:
     uncovered = np.setdiff1d(np.arange(problem.classes), structure.classes)
     sets: list[_HourSet] = []
@@ -226,10 +237,12 @@ def _scenario_hour_sets(
 
     def make(usage: FloatArray, active: tuple[BoolArray | None, ...] | None) -> _HourSet:
         hours = usage.shape[0]
+        held = structure.held_capacity(problem.held, active, hours)
         return _HourSet(
-            usage=np.ascontiguousarray(usage[:, structure.classes].T, dtype=np.float64),
+            usage=np.ascontiguousarray(usage[:, structure.classes], dtype=np.float64),
             constant=usage[:, uncovered] @ problem.on_demand_rate[uncovered],
-            held_capacity=structure.held_capacity(problem.held, active, hours),
+            held_capacity=held,
+            held=held_matrix(flat, held, hours),
         )
 
     for idx, sc in enumerate(scenarios):
@@ -310,7 +323,8 @@ def solve_scenarios(
         labels=problem.labels,
     )
     structure = compile_structure(reduced)
-    sets, scen = _scenario_hour_sets(problem, scenarios, structure)
+    flat = flatten(structure)
+    sets, scen = _scenario_hour_sets(problem, scenarios, structure, flat)
     prob = np.array([p for _, _, p in scen], dtype=np.float64)
     prob = prob / prob.sum()
     offsets = np.array([float(sc.offset) for sc in scenarios], dtype=np.float64)
@@ -319,6 +333,7 @@ def solve_scenarios(
     engine = _Engine(
         reduced,
         structure,
+        flat,
         sets,
         scen,
         prob,
@@ -331,7 +346,7 @@ def solve_scenarios(
     warm = None
     if sample_step > 1 and engine.hours >= 24 * sample_step * 20:
         budget = None if time_limit is None else 0.3 * time_limit
-        warm = engine.sampled(sample_step).run(started, budget, 1e-4, max_iterations, relax=True).y
+        warm = engine.sampled(sample_step).run(started, budget, WARM_GAP, max_iterations, relax=True).y
     result = engine.run(started, time_limit, gap, max_iterations, warm=warm)
     x_full = np.zeros(len(problem.reserved))
     c_full = np.zeros(len(problem.spend))
@@ -381,6 +396,7 @@ class _Engine:
         self,
         problem: CommitmentProblem,
         structure: Structure,
+        flat: FlatStructure,
         sets: list[_HourSet],
         scen: list[tuple[int, FloatArray, float]],
         prob: FloatArray,
@@ -388,8 +404,16 @@ class _Engine:
         lock: FloatArray | None,
         groups: int | None,
         offsets: FloatArray | None = None,
+        upper: FloatArray | None = None,
     ) -> None:
         self.problem, self.structure, self.sets, self.prob, self.risk = problem, structure, sets, prob, risk
+        self.flat = flat
+        # Flat segment of each purchase (y index) and its capacity per unit.
+        seg_of_instrument = np.full(structure.instruments, -1, dtype=np.intp)
+        for seg, members in enumerate(flat.members):
+            seg_of_instrument[members] = seg
+        self.y_segment = seg_of_instrument[structure.held :]
+        self.y_per_unit = structure.per_unit[structure.held :]
         self.offsets = np.zeros(len(scen)) if offsets is None else offsets
         # The master omits the constant −w_E·E[offset] of the objective.
         self.constant = -risk.expected_weight * float(prob @ self.offsets)
@@ -413,13 +437,15 @@ class _Engine:
             [o.max_units for o in problem.reserved] + [o.max_commitment for o in problem.spend],
             dtype=np.float64,
         )
-        full = [self._full_usage(s) for s in sets]
-        useful = _profitable_max(
-            problem,
-            [full[sc.hour_set] for sc in self.scen],
-            [sc.weights for sc in self.scen],
-        )
-        self.upper = np.minimum(caps, useful)
+        if upper is None:
+            full = [self._full_usage(s) for s in sets]
+            useful = _profitable_max(
+                problem,
+                [full[sc.hour_set] for sc in self.scen],
+                [sc.weights for sc in self.scen],
+            )
+            upper = np.minimum(caps, useful)
+        self.upper = upper
         self.integer = np.array(
             [o.whole_units for o in problem.reserved] + [False] * len(problem.spend), dtype=bool
         )
@@ -436,59 +462,80 @@ class _Engine:
         sets: list[_HourSet] = []
         keep: list[np.ndarray] = []
         for hs in self.sets:
-            hours = hs.usage.shape[1]
-            rows = np.flatnonzero((np.arange(hours) // 24) % step == step // 2)
+            rows = np.flatnonzero((np.arange(hs.hours) // 24) % step == step // 2)
             keep.append(rows)
             sets.append(
                 _HourSet(
-                    np.ascontiguousarray(hs.usage[:, rows]),
+                    np.ascontiguousarray(hs.usage[rows]),
                     hs.constant[rows],
                     tuple(None if c is None else np.ascontiguousarray(c[:, rows]) for c in hs.held_capacity),
+                    HeldMatrix(hs.held.row, np.ascontiguousarray(hs.held.capacity[:, rows])),
                 )
             )
         scen = [(sc.hour_set, sc.weights[keep[sc.hour_set]] * step, sc.probability) for sc in self.scen]
         sub = _Engine(
-            self.problem, self.structure, sets, scen, self.prob, self.risk, self.lock, None, self.offsets
+            self.problem,
+            self.structure,
+            self.flat,
+            sets,
+            scen,
+            self.prob,
+            self.risk,
+            self.lock,
+            None,
+            self.offsets,
+            upper=self.upper,
         )
-        sub.upper = self.upper
         sub.trust = self.trust
         return sub
 
     @property
     def hours(self) -> int:
         """Hours billed per evaluation."""
-        return sum(hs.usage.shape[1] for hs in self.sets)
+        return sum(hs.hours for hs in self.sets)
 
     def _full_usage(self, s: _HourSet) -> FloatArray:
-        full = np.zeros((s.usage.shape[1], self.problem.classes))
-        full[:, self.structure.classes] = s.usage.T
+        full = np.zeros((s.hours, self.problem.classes))
+        full[:, self.structure.classes] = s.usage
         return full
+
+    def _bill(self, hs: _HourSet, y: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(residual cost (T,), capacity duals (T, flat segments), cut intercept (T,))."""
+        st = self.structure
+        if billing_kernel.AVAILABLE and not _FORCE_NUMPY:
+            d = billing_kernel.bill(self.flat, st.rate, st.per_unit, st.held, hs.usage, hs.held, y)
+            return d.cost, d.w, d.uv - d.held_term
+        n = bill_with_duals(st, np.ascontiguousarray(hs.usage.T), hs.held_capacity, y)
+        w = (
+            np.column_stack(
+                [
+                    n.w[li][si]
+                    for li, si in zip(self.flat.seg_layer.tolist(), self.flat.seg_index.tolist(), strict=True)
+                ]
+            )
+            if len(self.flat.seg_layer)
+            else np.zeros((hs.hours, 0))
+        )
+        return n.cost, w, n.uv - n.held_term
 
     # -- evaluation -------------------------------------------------------------------
     def evaluate(self, y: FloatArray) -> _Evaluation:
-        st = self.structure
-        n_set = len(self.sets)
-        duals = [bill_with_duals(st, s.usage, s.held_capacity, y) for s in self.sets[:n_set]]
+        duals = [self._bill(s, y) for s in self.sets]
         costs = np.zeros(len(self.scen))
         alpha = np.zeros(self.n_groups)
         beta = np.zeros((self.n_groups, self.n_y))
         group_cost = np.zeros(self.n_groups)
         hourly = float(self.hourly_cost @ y)
         for w_idx, sc in enumerate(self.scen):
-            d, hs = duals[sc.hour_set], self.sets[sc.hour_set]
+            (cost, w, intercept), hs = duals[sc.hour_set], self.sets[sc.hour_set]
             wt = sc.weights
-            f = d.cost + hs.constant
+            f = cost + hs.constant
             costs[w_idx] = float(wt @ f) + sc.hours * hourly
             rows = slice(sc.first_group, sc.first_group + len(sc.group_starts))
             group_cost[rows] = np.add.reduceat(wt * f, sc.group_starts)
-            alpha[rows] = np.add.reduceat(wt * (d.uv + hs.constant - d.held_term), sc.group_starts)
-            for layer_idx, w in enumerate(d.w):
-                agg = np.add.reduceat(w * wt, sc.group_starts, axis=1).T  # (G, segments)
-                layer = st.layers[layer_idx]
-                for seg, members in enumerate(layer.members):
-                    for i in members:
-                        if i >= st.held:
-                            beta[rows, i - st.held] = agg[:, seg] * st.per_unit[i]
+            alpha[rows] = np.add.reduceat(wt * (intercept + hs.constant), sc.group_starts)
+            agg = np.add.reduceat(w * wt[:, None], sc.group_starts, axis=0)  # (G, flat segments)
+            beta[rows] = agg[:, self.y_segment] * self.y_per_unit
         objective = self.objective_of(costs)
         cut_at_y = alpha - beta @ y
         loose = cut_at_y < group_cost - 1e-9 * np.maximum(1.0, np.abs(group_cost))
@@ -501,7 +548,7 @@ class _Engine:
             lo = int(sc.group_starts[local])
             hi = int(sc.group_starts[local + 1]) if local + 1 < len(sc.group_starts) else len(sc.weights)
             held = [None if c is None else c[:, lo:hi].T for c in hs.held_capacity]
-            exact_cut = group_cut(self.structure, hs.usage[:, lo:hi].T, held, y, sc.weights[lo:hi])
+            exact_cut = group_cut(self.structure, hs.usage[lo:hi], held, y, sc.weights[lo:hi])
             if exact_cut is None:
                 continue
             value, b = exact_cut
@@ -626,8 +673,8 @@ class _Engine:
                 box = (np.maximum(0.0, best_y - radius), np.minimum(self.upper, best_y + radius))
                 master.set_box(*box)
             res = master.solve(rem)
-            if master.live_cuts > 4 * (self.n_y + self.n_groups):
-                master.prune(3)
+            if master.live_cuts > PRUNE_FACTOR * (self.n_y + self.n_groups):
+                master.prune(PRUNE_AGE)
             if not np.isfinite(res.bound) or not len(res.y):
                 if not np.isfinite(res.bound):
                     status, message = SolveStatus.FEASIBLE, f"master: {res.status}"
@@ -653,6 +700,8 @@ class _Engine:
                     self._add_cuts(master, ev, None)
                     if ev.objective < best_int.objective:
                         best_int_y, best_int = cand, ev
+                if best_int.objective - lower <= gap * max(abs(best_int.objective), 1e-9):
+                    break  # a rounding of the relaxation is certified: no MILP needed
                 master.set_start(best_int_y, best_int.group_cost, self._risk_start(best_int))
                 continue
             y_m = np.clip(res.y, 0.0, self.upper)

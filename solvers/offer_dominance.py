@@ -11,9 +11,23 @@ does at no higher cost and within every side constraint in force:
   uncapped; with a budget ``U_A·max_j(r_Aj/r_Bj) ≤ U_B`` (covering what ``B`` covers
   needs at most that much of ``A``'s commitment per unit of ``B``'s), likewise lock-in.
 
+Across scopes, a reserved offer ``B`` is also dropped when an offer ``A`` whose scope
+contains ``B``'s does the same at no higher cost:
+
+* ``A`` reserved: the reserved rule above (one unit of ``B`` is ``N_B/N_A`` units of
+  ``A``; a class consumes ``n_j`` normalised units of either pool);
+* ``A`` spend: covering what one unit of ``B`` covers (``N_B/n_j`` units of any class
+  ``j`` of its scope) takes at most ``N_B·max_j r_Aj/n_j`` of ``A``'s commitment, so
+  ``a_B ≥ e_A·N_B·max_j r_Aj/n_j`` (``A`` uncapped; with a budget
+  ``U_B ≥ U_A·N_B·max_j r_Aj/n_j``, likewise lock-in). Typical case: a Windows
+  instance RI, which does not discount the licence, against the instance-family
+  savings plan of its family and region.
+
 Replacing ``B``'s purchase by the equivalent purchase of ``A`` keeps the cheapest
-allocation's cost at most the same, so dropping ``B`` keeps the optimum of the
-free-allocation LP (and of billing wherever billing is that LP). Ties keep the first.
+allocation's cost at most the same (the free allocation may use ``A``'s capacity
+exactly where ``B``'s was used), so dropping ``B`` keeps the optimum of the
+free-allocation LP (and of billing wherever billing is that LP). Dominance is
+transitive, so a kept dominator always remains. Ties keep the first.
 """
 
 from __future__ import annotations
@@ -61,6 +75,23 @@ def _spend_dominates(a: SpendOffer, b: SpendOffer, la: float, lb: float, budget:
     return _le(la * stretch, lb)
 
 
+def _spend_dominates_reserved(
+    a: SpendOffer, b: ReservedOffer, norm: FloatArray, la: float, lb: float, budget: bool
+) -> bool:
+    if np.isfinite(a.max_commitment):
+        return False
+    ra = dict(zip(a.covered, a.rates, strict=True))
+    if not set(b.covered) <= set(ra):
+        return False
+    # Commitment of A that covers anything one unit of B covers.
+    stretch = b.normalized_units * max(ra[j] / float(norm[j]) for j in b.covered)
+    if not _le(a.cost_per_commitment * stretch, b.unit_cost):
+        return False
+    if budget and not _le(a.upfront_per_commitment * stretch, b.upfront_per_unit):
+        return False
+    return _le(la * stretch, lb)
+
+
 def undominated(
     problem: CommitmentProblem, lock_in_per_unit: FloatArray | None = None
 ) -> tuple[BoolArray, BoolArray]:
@@ -104,4 +135,40 @@ def undominated(
                 ):
                     keep_s[b] = False
                     break
+    _cross_scope(problem, lock, budget, keep_r, keep_s)
     return keep_r, keep_s
+
+
+def _cross_scope(
+    problem: CommitmentProblem, lock: FloatArray, budget: bool, keep_r: BoolArray, keep_s: BoolArray
+) -> None:
+    """Drop reserved offers dominated by a kept offer of a strictly broader scope."""
+    k = len(problem.reserved)
+    norm = problem.normalization
+    covering: dict[int, list[int]] = {}  # class -> kept spend offers covering it
+    for s, so in enumerate(problem.spend):
+        if keep_s[s]:
+            for j in so.covered:
+                covering.setdefault(j, []).append(s)
+    reserved_covering: dict[int, list[int]] = {}
+    for i, o in enumerate(problem.reserved):
+        for j in o.covered:
+            reserved_covering.setdefault(j, []).append(i)
+    for b, ob in enumerate(problem.reserved):
+        if not keep_r[b]:
+            continue
+        scope = set(ob.covered)
+        first = ob.covered[0]
+        if any(
+            _spend_dominates_reserved(problem.spend[s], ob, norm, lock[k + s], lock[b], budget)
+            for s in covering.get(first, [])
+        ):
+            keep_r[b] = False
+            continue
+        for a in reserved_covering.get(first, []):
+            oa = problem.reserved[a]
+            if a == b or not keep_r[a] or len(oa.covered) <= len(scope) or not scope <= set(oa.covered):
+                continue
+            if _reserved_dominates(oa, ob, lock[a], lock[b], budget):
+                keep_r[b] = False
+                break
