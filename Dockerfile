@@ -7,7 +7,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     FINOPS_RECOMMENDER_HOST=0.0.0.0 \
-    FINOPS_RECOMMENDER_PORT=50051
+    FINOPS_RECOMMENDER_PORT=50051 \
+    NUMBA_CACHE_DIR=/var/cache/finops-recommender/numba
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -15,7 +16,10 @@ COPY proto ./proto
 COPY recommender ./recommender
 COPY solvers ./solvers
 COPY clients ./clients
-RUN pip install --upgrade pip && pip install . && useradd --system --uid 10001 recommender
+# The compiled billing kernel (numba) is cached in NUMBA_CACHE_DIR, writable by the service user; without a
+# writable cache it still works, compiling once per process (~2.5 s).
+RUN pip install --upgrade pip && pip install . && useradd --system --uid 10001 recommender \
+    && mkdir -p "$NUMBA_CACHE_DIR" && chown recommender "$NUMBA_CACHE_DIR"
 
 USER recommender
 EXPOSE 50051

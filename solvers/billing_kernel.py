@@ -42,12 +42,15 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _compiled(f: _F) -> _F:
-    """``f`` compiled with numba (cached on disk), or ``f`` itself without numba."""
+    """``f`` compiled with numba (cached on disk where writable), or ``f`` itself without numba."""
     if not AVAILABLE:  # pragma: no cover
         return f
     import numba
 
-    return cast(_F, numba.njit(cache=True, nogil=True)(f))
+    try:
+        return cast(_F, numba.njit(cache=True, nogil=True)(f))
+    except RuntimeError:  # no writable cache location (read-only install, no home): compile per process
+        return cast(_F, numba.njit(nogil=True)(f))
 
 
 _TOL = 1e-9

@@ -15,6 +15,9 @@ optimum.
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -132,3 +135,28 @@ def test_kernel_flag_reports_numba() -> None:
         assert not billing_kernel.AVAILABLE
     else:
         assert billing_kernel.AVAILABLE
+
+
+def test_kernel_works_where_no_cache_directory_is_writable() -> None:
+    """A read-only install with no home directory (the container's user) still compiles and bills."""
+    pytest.importorskip("numba")
+    code = (
+        "import numpy as np\n"
+        "from tests.solvers.test_billing_kernel import _problem, _purchase\n"
+        "from solvers.billing_kernel import bill, flatten, held_matrix\n"
+        "from solvers.greedy_duals import bill_with_duals, compile_structure\n"
+        "p = _problem(3); st = compile_structure(p); f = flatten(st)\n"
+        "y = _purchase(np.random.default_rng(0), p)\n"
+        "u = np.ascontiguousarray(p.usage[:, st.classes]); h = st.held_capacity(p.held, None, p.hours)\n"
+        "ref = bill_with_duals(st, np.ascontiguousarray(u.T), h, y)\n"
+        "got = bill(f, st.rate, st.per_unit, st.held, u, held_matrix(f, h, p.hours), y)\n"
+        "np.testing.assert_allclose(got.cost, ref.cost, rtol=1e-9, atol=1e-9)\n"
+        "print('ok')\n"
+    )
+    # Only the IPython locator allowed: no cache location applies, as on a read-only install.
+    env = {**os.environ, "NUMBA_CACHE_LOCATOR_CLASSES": "_IPythonCacheLocator"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
