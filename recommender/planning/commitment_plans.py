@@ -7,7 +7,7 @@ mutually exclusive alternatives, so callers see what the joint model gains.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import numpy as np
@@ -48,6 +48,7 @@ from recommender.planning.summaries import solver_summary
 from solvers.billing import Billing, costs_under_scaling, simulate
 from solvers.commitment_problem import CommitmentProblem, FloatArray
 from solvers.commitments import CommitmentSolution, solve_commitments
+from solvers.result import SolveStatus
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def plan_commitments(request: CommitmentRequest, time_limit: float | None = None
         rest = None if time_limit is None else time_limit * 0.2
         ri_only = _widen(_solve(problem.restricted(spend=False), rest), problem)
         sp_only = _widen(_solve(problem.restricted(reserved=False), rest), problem)
+        joint = _best_of(problem, joint, [("reserved-only", ri_only), ("spend-only", sp_only)])
         separate = simulate(problem, ri_only.reserved_units, sp_only.spend_commitment).total_cost
         penalty = (separate - joint.window_cost) / problem.hours * HOURS_PER_MONTH
         candidates[0] = _Candidate(
@@ -247,6 +249,37 @@ def _solve(problem: CommitmentProblem, time_limit: float | None) -> CommitmentSo
     raise SolveTimeoutError(
         f"The solver found no solution within the time limit of {solution.report.time_limit_seconds} s."
     )
+
+
+def _best_of(
+    problem: CommitmentProblem, joint: CommitmentSolution, alternatives: list[tuple[str, CommitmentSolution]]
+) -> CommitmentSolution:
+    """The joint solve's purchase, or an alternative's where that bills for less.
+
+    Every alternative is a feasible joint purchase, so the joint plan never costs more
+    than one of them; this matters only when the joint solve ended at its time limit
+    with a worse incumbent. The joint solve's lower bound is kept.
+    """
+    best, best_cost, source = (
+        joint,
+        simulate(problem, joint.reserved_units, joint.spend_commitment).total_cost,
+        "",
+    )
+    for name, alt in alternatives:
+        cost = simulate(problem, alt.reserved_units, alt.spend_commitment).total_cost
+        if cost < best_cost - 1e-9 * max(1.0, abs(best_cost)):
+            best, best_cost, source = alt, cost, name
+    if best is joint:
+        return joint
+    report = replace(
+        joint.report,
+        objective=best_cost,
+        message=f"{joint.report.message}; " * bool(joint.report.message)
+        + f"incumbent taken from the {source} solve (cheaper than the joint solve's at its time limit)",
+    )
+    if report.status is SolveStatus.FEASIBLE and report.relative_gap <= 1e-6:
+        report = replace(report, status=SolveStatus.OPTIMAL)
+    return CommitmentSolution(report, best.reserved_units.copy(), best.spend_commitment.copy())
 
 
 def _widen(solution: CommitmentSolution, problem: CommitmentProblem) -> CommitmentSolution:
