@@ -50,7 +50,6 @@ from hypothesis import strategies as st
 
 from recommender.api.v1 import commitments_pb2 as cpb
 from recommender.api.v1 import common_pb2 as pb
-from recommender.api.v1 import consolidation_pb2 as vpb
 from recommender.api.v1 import recommend_pb2 as apb
 from recommender.api.v1 import rightsizing_pb2 as rpb
 from recommender.api.v1 import routing_pb2 as wpb
@@ -59,6 +58,7 @@ from recommender.server.limits import Limits
 from recommender.server.registry import RPCS, RpcSpec
 from recommender.server.servicer import RecommenderServicer
 from recommender.server.status import to_status
+from tests.reliability.harness import small_consolidation_request
 
 FD = descriptor.FieldDescriptor
 
@@ -347,31 +347,7 @@ def _right_size_seeds() -> list[Message]:
 
 
 def _consolidation_seeds() -> list[Message]:
-    def line(line_id: str, price: float) -> vpb.PriceLine:
-        return vpb.PriceLine(
-            line_id=line_id,
-            capabilities=["crm"],
-            tiers=[
-                vpb.PriceTier(min_quantity=0, unit_price=price),
-                vpb.PriceTier(min_quantity=50, unit_price=price * 0.8),
-            ],
-        )
-
-    demands = [
-        vpb.Demand(demand_id="d1", capability="crm", quantity=10, unit="seat", current_vendor_id="v1"),
-        vpb.Demand(demand_id="d2", capability="crm", quantity=60, unit="seat"),
-    ]
-    vendors = [
-        vpb.VendorOffer(vendor_id="v1", lines=[line("v1-crm", 12.0)], fixed_monthly_fee=50.0),
-        vpb.VendorOffer(vendor_id="v2", lines=[line("v2-crm", 10.0)], onboarding_cost=100.0),
-    ]
-    base = vpb.ConsolidateVendorsRequest(
-        currency_code="USD",
-        demands=demands,
-        vendors=vendors,
-        policy=vpb.ConsolidationPolicy(max_vendors=2, horizon_months=12),
-    )
-    return [base]
+    return [small_consolidation_request()]
 
 
 def _routing_seeds() -> list[Message]:
