@@ -70,6 +70,24 @@ def _label(plan: common_pb2.SavingsPlan) -> str:
     return f"#{plan.rank} {_profile(plan.risk_profile)}"
 
 
+def _save(plt: Any, fig: Any, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _grouped_bars(ax: Any, ticks: list[str], groups: list[tuple[str, list[float], str | None]]) -> None:
+    """One bar per group at each tick, side by side (``groups``: label, heights, colour)."""
+    width = 0.8 / len(groups)
+    for k, (label, heights, color) in enumerate(groups):
+        xs = [i + (k - (len(groups) - 1) / 2) * width for i in range(len(ticks))]
+        ax.bar(xs, heights, width, label=label, color=color)
+    ax.set_xticks(range(len(ticks)), ticks)
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+
+
 def plot_waterfall(response: recommend_pb2.RecommendResponse, path: Path) -> Path | None:
     """Rank-1 plan: baseline, each lever's savings, planned cost."""
     if not response.plans:
@@ -100,10 +118,7 @@ def plot_waterfall(response: recommend_pb2.RecommendResponse, path: Path) -> Pat
     ax.set_ylabel(f"{cur} per month")
     ax.set_title(f"{_label(plan)}: from today's cost to the plan, lever by lever")
     ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def plot_levers(response: recommend_pb2.RecommendResponse, path: Path) -> Path | None:
@@ -111,25 +126,22 @@ def plot_levers(response: recommend_pb2.RecommendResponse, path: Path) -> Path |
     if not response.plans:
         return None
     plt = _pyplot()
-    names = list(_LEVER_COLORS)
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    width = 0.8 / len(names)
-    for k, name in enumerate(names):
-        heights = []
-        for b in response.breakdowns:
-            hit = [amount(ls.monthly_savings) for ls in b.levers if _LEVERS.get(ls.lever) == name]
-            heights.append(sum(hit))
-        xs = [i + (k - (len(names) - 1) / 2) * width for i in range(len(response.plans))]
-        ax.bar(xs, heights, width, label=name, color=_LEVER_COLORS[name])
-    ax.set_xticks(range(len(response.plans)), [_label(p) for p in response.plans])
+    groups: list[tuple[str, list[float], str | None]] = [
+        (
+            name,
+            [
+                sum(amount(ls.monthly_savings) for ls in b.levers if _LEVERS.get(ls.lever) == name)
+                for b in response.breakdowns
+            ],
+            color,
+        )
+        for name, color in _LEVER_COLORS.items()
+    ]
+    _grouped_bars(ax, [_label(p) for p in response.plans], groups)
     ax.set_ylabel(f"savings per month ({response.plans[0].currency_code})")
     ax.set_title("Savings per lever")
-    ax.legend(fontsize=8)
-    ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def plot_categories(response: recommend_pb2.RecommendResponse, path: Path) -> Path | None:
@@ -139,23 +151,21 @@ def plot_categories(response: recommend_pb2.RecommendResponse, path: Path) -> Pa
         return None
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    width = 0.8 / len(cats)
-    for k, cat in enumerate(cats):
-        heights = [
-            sum(amount(c.monthly_savings) for c in p.category_savings if c.category == cat)
-            for p in response.plans
-        ]
-        xs = [i + (k - (len(cats) - 1) / 2) * width for i in range(len(response.plans))]
-        ax.bar(xs, heights, width, label=_category(cat))
-    ax.set_xticks(range(len(response.plans)), [_label(p) for p in response.plans])
+    groups: list[tuple[str, list[float], str | None]] = [
+        (
+            _category(cat),
+            [
+                sum(amount(c.monthly_savings) for c in p.category_savings if c.category == cat)
+                for p in response.plans
+            ],
+            None,
+        )
+        for cat in cats
+    ]
+    _grouped_bars(ax, [_label(p) for p in response.plans], groups)
     ax.set_ylabel(f"savings per month ({response.plans[0].currency_code})")
     ax.set_title("Savings per technology category")
-    ax.legend(fontsize=8)
-    ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def plot_kpis(response: recommend_pb2.RecommendResponse, path: Path) -> Path | None:
@@ -175,21 +185,13 @@ def plot_kpis(response: recommend_pb2.RecommendResponse, path: Path) -> Path | N
         ]
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    groups = [("today", values(plans[0].kpis_before))] + [(_label(p), values(p.kpis_after)) for p in plans]
-    width = 0.8 / len(groups)
-    for k, (label, vals) in enumerate(groups):
-        xs = [i + (k - (len(groups) - 1) / 2) * width for i in range(len(names))]
-        ax.bar(xs, vals, width, label=label)
-    ax.set_xticks(range(len(names)), names)
+    groups: list[tuple[str, list[float], str | None]] = [("today", values(plans[0].kpis_before), None)]
+    groups += [(_label(p), values(p.kpis_after), None) for p in plans]
+    _grouped_bars(ax, names, groups)
     ax.set_ylabel("%")
     ax.set_ylim(0, 105)
     ax.set_title("FinOps KPIs (usage ledger, pre-tax)")
-    ax.legend(fontsize=8)
-    ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def plot_sequencing(response: recommend_pb2.RecommendResponse, path: Path) -> Path | None:
@@ -211,10 +213,7 @@ def plot_sequencing(response: recommend_pb2.RecommendResponse, path: Path) -> Pa
     ax.set_title("Sequencing: commitments bought before or after the usage actions")
     ax.legend(fontsize=8)
     ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def plot_curve(response: recommend_pb2.RecommendResponse, path: Path) -> Path | None:
@@ -246,10 +245,7 @@ def plot_curve(response: recommend_pb2.RecommendResponse, path: Path) -> Path | 
     ax2.set_ylim(0, 105)
     ax2.legend(fontsize=8)
     ax2.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 PLOTS: list[tuple[str, str, Callable[[recommend_pb2.RecommendResponse, Path], Path | None]]] = [
