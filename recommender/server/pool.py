@@ -445,7 +445,13 @@ class SolverPool:
         self._waiters.append(waiter)
         self._waiters.sort()
         try:
-            return await asyncio.wait_for(asyncio.shield(waiter.future), timeout=timeout)
+            worker = await asyncio.wait_for(asyncio.shield(waiter.future), timeout=timeout)
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # Granted in the same step as the caller cancelled: Python 3.11's wait_for
+                # returns the result and drops the cancellation; honour it (the worker is handed on).
+                raise asyncio.CancelledError
+            return worker
         except BaseException as exc:
             if waiter in self._waiters:
                 self._waiters.remove(waiter)

@@ -296,3 +296,35 @@ def test_small_lane_serves_small_requests_while_large_ones_occupy_every_worker()
             pool.shutdown()
 
     asyncio.run(main())
+
+
+def test_a_call_cancelled_as_its_worker_is_granted_does_not_solve(pool_run: Callable[..., Any]) -> None:
+    """The grant and the caller's cancellation land in the same loop step (Python 3.11's
+    ``asyncio.wait_for`` then returns the result and drops the cancellation)."""
+
+    async def scenario(pool: SolverPool) -> None:
+        before = pool.stats()
+        blocker = asyncio.create_task(pool.run(workfns.pause, 0.5, 1.0, timeout=30))
+        while not pool.stats().busy:
+            await asyncio.sleep(0.01)
+        queued = asyncio.create_task(pool.run(workfns.echo, "queued", 1.0, timeout=30))
+        while pool.stats().queued < 1:
+            await asyncio.sleep(0.01)
+        release = pool._release
+
+        def grant_then_cancel(worker: Any) -> None:
+            release(worker)  # hands the worker to the queued call ...
+            queued.cancel()  # ... which its caller cancels in the same instant
+
+        pool._release = grant_then_cancel  # type: ignore[method-assign]
+        try:
+            assert (await blocker)[0] == 0.5
+        finally:
+            pool._release = release  # type: ignore[method-assign]
+        with pytest.raises(asyncio.CancelledError):
+            await queued
+        after = pool.stats()
+        assert after.completed - before.completed == 1  # the cancelled call never ran
+        assert after.idle == 1 and after.busy == 0
+
+    pool_run(scenario)

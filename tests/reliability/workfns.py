@@ -13,6 +13,11 @@ def echo(request: object, time_limit: float) -> tuple[object, float, int]:
     return request, time_limit, os.getpid()
 
 
+def pause(request: object, time_limit: float) -> tuple[object, float, int]:
+    time.sleep(float(request))  # type: ignore[arg-type]
+    return request, time_limit, os.getpid()
+
+
 def sleep_past_limit(request: object, time_limit: float) -> str:
     time.sleep(3600)  # ignores its time limit, like a model build that overruns
     return "never"
