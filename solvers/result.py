@@ -7,6 +7,7 @@ infeasible or time-limited answer.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -65,8 +66,9 @@ class SolveReport:
         return max(0.0, self.objective - self.bound) / max(abs(self.objective), 1e-9)
 
 
+@functools.cache
 def solver_name() -> str:
-    """Name and version of the MILP/LP solver used through PuLP."""
+    """Name and version of the MILP/LP solver used through PuLP (computed once per process)."""
     import highspy
     import pulp
 
