@@ -20,9 +20,10 @@ Phases (every figure is printed with ``os.getloadavg()``: the machine may be sha
    Reported: errors by code, p50/p90/p99/max latency per kind, health p50/p99/max.
 4. **Small-request throughput**, ``--callers`` callers for ``--throughput-seconds``
    each: (a) health checks (the gRPC ceiling of this machine), (b) distinct small
-   requests of each lever (every one solved), (c) a working set of 32 small
-   PlanCommitments requests repeated (answered from the response cache after the
-   first solve of each).
+   requests of each lever (every one solved; built before the clock starts, since
+   the load generator shares the two cores with the server; cache hits are counted
+   and must be 0), (c) a working set of 32 small PlanCommitments requests repeated
+   (answered from the response cache after the first solve of each).
 
 Baseline ratios: health p99 under load vs idle; small p50 under load vs idle.
 """
@@ -38,14 +39,16 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import grpc
+from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from clients.local_server import local_server
 from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
+from recommender.server.admission import CACHE_METADATA_KEY
 from tests.reliability.harness import (
     ServerThread,
     large_request,
@@ -223,47 +226,64 @@ async def mixed_load(address: str, callers: int, duration: float, large_share: f
     print(f"   after the run [{_load()}]")
 
 
-def _distinct_calls(stub: service_grpc.RecommenderStub) -> dict[str, Callable[[int], Awaitable[object]]]:
-    """A fresh small request of each lever per seed (never answered from the cache)."""
-    return {
-        "PlanCommitments": lambda seed: stub.PlanCommitments(small_request(seed=seed), timeout=60),
-        "RightSize": lambda seed: stub.RightSize(small_right_size_request(seed=seed), timeout=60),
-        "RouteWorkloads": lambda seed: stub.RouteWorkloads(small_routing_request(seed=seed), timeout=60),
-        "ConsolidateVendors": lambda seed: stub.ConsolidateVendors(
-            small_consolidation_request(seed=seed), timeout=60
-        ),
-    }
+_SMALL_BUILDERS: dict[str, Callable[..., Message]] = {
+    "PlanCommitments": small_request,
+    "RightSize": small_right_size_request,
+    "RouteWorkloads": small_routing_request,
+    "ConsolidateVendors": small_consolidation_request,
+}
 
 
-async def _throughput(address: str, callers: int, seconds: float, kind: str) -> tuple[int, int, list[float]]:
+def _distinct_requests(kind: str, count: int, first_seed: int) -> Iterator[Message]:
+    """Distinct small requests of one lever: ``count`` built before the clock starts (the load
+    generator shares the machine's two cores with the server), more on the fly if needed."""
+    build = _SMALL_BUILDERS[kind]
+    yield from [build(seed=first_seed + i) for i in range(count)]
+    seed = first_seed + count
+    while True:
+        yield build(seed=seed)
+        seed += 1
+
+
+async def _throughput(
+    address: str, callers: int, seconds: float, kind: str
+) -> tuple[int, int, int, list[float]]:
+    """``(answered, errors, cache hits, latencies)`` of ``callers`` callers for ``seconds``."""
     working_set = [small_request(seed=i) for i in range(32)]
+    distinct = (
+        _distinct_requests(kind, int(seconds * 500), 10**8 * (1 + list(_SMALL_BUILDERS).index(kind)))
+        if kind in _SMALL_BUILDERS
+        else None
+    )
     async with grpc.aio.insecure_channel(address) as channel:
         stub, health = service_grpc.RecommenderStub(channel), health_pb2_grpc.HealthStub(channel)
-        distinct = _distinct_calls(stub)
         if kind == "repeated":  # warm the cache: each request of the working set solved once
             await asyncio.gather(*(stub.PlanCommitments(r, timeout=60) for r in working_set))
-        done, errors, latencies = 0, 0, []
+        done, errors, hits, latencies = 0, 0, 0, []
         stop = time.perf_counter() + seconds
 
         async def one(index: int) -> None:
-            nonlocal done, errors
+            nonlocal done, errors, hits
             rng = random.Random(index)
             while time.perf_counter() < stop:
                 started = time.perf_counter()
                 try:
                     if kind == "health":
                         await health.Check(health_pb2.HealthCheckRequest(), timeout=5)
-                    elif kind in distinct:
-                        await distinct[kind](rng.randrange(10**9))
                     else:
-                        await stub.PlanCommitments(rng.choice(working_set), timeout=60)
+                        request = next(distinct) if distinct is not None else rng.choice(working_set)
+                        call = getattr(stub, kind if distinct is not None else "PlanCommitments")(
+                            request, timeout=60
+                        )
+                        await call
+                        hits += (CACHE_METADATA_KEY, "hit") in tuple(await call.trailing_metadata() or ())
                     done += 1
                     latencies.append(time.perf_counter() - started)
                 except grpc.aio.AioRpcError:
                     errors += 1
 
         await asyncio.gather(*(one(i) for i in range(callers)))
-        return done, errors, latencies
+        return done, errors, hits, latencies
 
 
 async def throughput(address: str, callers: int, seconds: float) -> None:
@@ -276,8 +296,11 @@ async def throughput(address: str, callers: int, seconds: float) -> None:
         ("ConsolidateVendors", "distinct small ConsolidateVendors (2 demands, 2 vendors)"),
         ("repeated", "repeated small PlanCommitments (32-request working set, cached)"),
     ):
-        done, errors, latencies = await _throughput(address, callers, seconds, kind)
-        print(f"   {label:<66} {done / seconds:8.1f} req/s, errors {errors}, {_ms(latencies)}")
+        done, errors, hits, latencies = await _throughput(address, callers, seconds, kind)
+        print(
+            f"   {label:<66} {done / seconds:8.1f} req/s, errors {errors}, cache hits {hits}, "
+            f"{_ms(latencies)}"
+        )
 
 
 def main() -> int:

@@ -18,15 +18,12 @@ import asyncio
 import contextvars
 import hashlib
 import inspect
-import math
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
 import grpc
-import numpy as np
-from google.protobuf import descriptor
 from google.protobuf.message import DecodeError, Message
 
 from recommender.errors import FieldViolation, InvalidArgumentError
@@ -34,6 +31,7 @@ from recommender.server.auth import current_identity
 from recommender.server.cache import ResponseCache
 from recommender.server.context import Context, Continuation, MethodHandler
 from recommender.server.limits import Limits
+from recommender.server.number_bounds import out_of_range_numbers
 from recommender.server.registry import RpcSpec, all_plans_optimal, measure, spec_for
 
 _MEASURE_INLINE_BYTES = 1024 * 1024
@@ -97,52 +95,6 @@ def _parsed(request: Message | Undecodable) -> Message:
     if isinstance(request, Undecodable):
         raise request.problem()
     return request
-
-
-def out_of_range_numbers(msg: Message, bound: float, path: str = "", found: int = 0) -> list[FieldViolation]:
-    """Finite doubles with ``|x| > bound`` anywhere in ``msg`` (NaN/Inf are the codecs' to report).
-
-    Numbers beyond about a quadrillion are not meaningful for costs, rates or
-    usage, and make money arithmetic overflow; every lever is protected at once.
-    At most 20 violations are listed.
-    """
-    out: list[FieldViolation] = []
-    for fd, value in msg.ListFields():
-        if len(out) + found >= 20:
-            break
-        where = f"{path}.{fd.name}" if path else fd.name
-        entry = fd.message_type
-        if entry is not None and entry.GetOptions().map_entry:
-            value_fd = entry.fields_by_name["value"]
-            for key, item in value.items():
-                if value_fd.message_type is not None:
-                    out += out_of_range_numbers(item, bound, f"{where}[{key!r}]", found + len(out))
-                elif value_fd.type in _FLOATS and _too_big(item, bound):
-                    out.append(_violation(f"{where}[{key!r}]", item, bound))
-        elif entry is not None:
-            items = list(value) if fd.is_repeated else [value]
-            for i, item in enumerate(items):
-                sub = f"{where}[{i}]" if fd.is_repeated else where
-                out += out_of_range_numbers(item, bound, sub, found + len(out))
-        elif fd.type in _FLOATS:
-            if fd.is_repeated:
-                arr = np.asarray(value, dtype=np.float64)
-                for i in np.flatnonzero(np.isfinite(arr) & (np.abs(arr) > bound))[:3]:
-                    out.append(_violation(f"{where}[{i}]", float(arr[i]), bound))
-            elif _too_big(value, bound):
-                out.append(_violation(where, value, bound))
-    return out
-
-
-_FLOATS = (descriptor.FieldDescriptor.TYPE_DOUBLE, descriptor.FieldDescriptor.TYPE_FLOAT)
-
-
-def _too_big(value: float, bound: float) -> bool:
-    return math.isfinite(value) and abs(value) > bound
-
-
-def _violation(path: str, value: float, bound: float) -> FieldViolation:
-    return FieldViolation(path, f"must be between -{bound:g} and {bound:g}, got {value:g}")
 
 
 @dataclass(frozen=True)

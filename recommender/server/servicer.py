@@ -1,9 +1,19 @@
-"""The Recommender servicer: proto in -> domain -> solve in the pool -> proto out."""
+"""The Recommender servicer: proto in -> solve in the pool -> proto out.
+
+Unary levers send the serialized request to a solver worker, which decodes,
+plans and encodes (``*_serialized`` plan functions); the event loop only parses
+the answer. Requests and answers up to :data:`INLINE_BYTES` are (de)serialized on
+the event loop itself (microseconds; a thread hop costs more), larger ones in a
+thread so the loop keeps answering health checks.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import TypeVar
+
+from google.protobuf.message import Message
 
 from recommender.api.v1 import commitments_pb2 as cpb
 from recommender.api.v1 import commitments_stream_pb2 as spb
@@ -13,31 +23,48 @@ from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
 from recommender.api.v1 import rightsizing_pb2 as rpb
 from recommender.api.v1 import routing_pb2 as wpb
 from recommender.planning.commitment_plans import plan_commitments
-from recommender.planning.consolidation_plans import plan_consolidation
-from recommender.planning.routing_plans import route_workloads
-from recommender.server.codec.commitments import decode_plan_commitments, encode_plan_commitments
+from recommender.server.codec.commitments import encode_plan_commitments
 from recommender.server.codec.commitments_stream import UsageAssembler
-from recommender.server.codec.consolidation import decode_consolidate_vendors, encode_consolidate_vendors
 from recommender.server.codec.recommend import recommend_serialized
 from recommender.server.codec.rightsizing import right_size_serialized
-from recommender.server.codec.routing import decode_route_workloads, encode_route_workloads
+from recommender.server.codec.serialized import (
+    consolidate_vendors_serialized,
+    plan_commitments_serialized,
+    route_workloads_serialized,
+)
 from recommender.server.context import Context
 from recommender.server.runner import SolveRunner
 
+INLINE_BYTES = 64 * 1024
+"""Messages up to this size are (de)serialized on the event loop, larger ones in a thread."""
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Message)
+SerializedPlan = Callable[[bytes, float], bytes]
+
+
+async def _off_loop_if_large(fn: Callable[[], T], size: int) -> T:
+    return fn() if size <= INLINE_BYTES else await asyncio.to_thread(fn)
+
 
 class RecommenderServicer(service_grpc.RecommenderServicer):
-    """One method per lever; each decodes, solves in the pool and encodes."""
+    """One method per lever; each hands the serialized request to a solver worker."""
 
     def __init__(self, runner: SolveRunner) -> None:
         self._runner = runner
+
+    async def _solve(
+        self, plan: SerializedPlan, request: Message, response_type: type[M], context: Context
+    ) -> M:
+        payload = await _off_loop_if_large(request.SerializeToString, request.ByteSize())
+        answer = await self._runner.run(plan, payload, context)
+        return await _off_loop_if_large(lambda: response_type.FromString(answer), len(answer))
 
     async def PlanCommitments(  # noqa: N802 (gRPC method name)
         self, request: cpb.PlanCommitmentsRequest, context: Context
     ) -> cpb.PlanCommitmentsResponse:
         """Joint commitment plan."""
-        domain = await asyncio.to_thread(decode_plan_commitments, request)
-        outcome = await self._runner.run(plan_commitments, domain, context)
-        return encode_plan_commitments(outcome)
+        return await self._solve(plan_commitments_serialized, request, cpb.PlanCommitmentsResponse, context)
 
     async def PlanCommitmentsStream(  # noqa: N802
         self, request_iterator: AsyncIterator[spb.PlanCommitmentsStreamRequest], context: Context
@@ -53,33 +80,25 @@ class RecommenderServicer(service_grpc.RecommenderServicer):
     async def RightSize(  # noqa: N802
         self, request: rpb.RightSizeRequest, context: Context
     ) -> rpb.RightSizeResponse:
-        """Right-sizing of resources and fleet packing (decoded, solved and encoded in a worker:
-        serialized protos cross the process boundary far faster than the domain objects).
-        """
-        payload = await asyncio.to_thread(request.SerializeToString)
-        answer = await self._runner.run(right_size_serialized, payload, context)
-        return await asyncio.to_thread(rpb.RightSizeResponse.FromString, answer)
+        """Right-sizing of resources and fleet packing."""
+        return await self._solve(right_size_serialized, request, rpb.RightSizeResponse, context)
 
     async def ConsolidateVendors(  # noqa: N802
         self, request: vpb.ConsolidateVendorsRequest, context: Context
     ) -> vpb.ConsolidateVendorsResponse:
         """Vendors to keep, demand allocation and tiers, after SaaS seat reclamation."""
-        domain = await asyncio.to_thread(decode_consolidate_vendors, request)
-        outcome = await self._runner.run(plan_consolidation, domain, context)
-        return encode_consolidate_vendors(outcome, domain.currency_code)
+        return await self._solve(
+            consolidate_vendors_serialized, request, vpb.ConsolidateVendorsResponse, context
+        )
 
     async def RouteWorkloads(  # noqa: N802
         self, request: wpb.RouteWorkloadsRequest, context: Context
     ) -> wpb.RouteWorkloadsResponse:
         """Workload routing: instances or model APIs under quotas, SLOs, residency and carbon."""
-        domain = await asyncio.to_thread(decode_route_workloads, request)
-        outcome = await self._runner.run(route_workloads, domain, context)
-        return encode_route_workloads(outcome)
+        return await self._solve(route_workloads_serialized, request, wpb.RouteWorkloadsResponse, context)
 
     async def Recommend(  # noqa: N802
         self, request: apb.RecommendRequest, context: Context
     ) -> apb.RecommendResponse:
-        """Ranked plans across levers (decoded with the FOCUS export, planned and encoded in a worker)."""
-        payload = await asyncio.to_thread(request.SerializeToString)
-        answer = await self._runner.run(recommend_serialized, payload, context)
-        return await asyncio.to_thread(apb.RecommendResponse.FromString, answer)
+        """Ranked plans across levers (the FOCUS export is decoded in the worker too)."""
+        return await self._solve(recommend_serialized, request, apb.RecommendResponse, context)
