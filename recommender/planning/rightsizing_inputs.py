@@ -18,7 +18,7 @@ import pandas as pd
 from recommender.defaults import default_compute_catalog
 from recommender.domain.commitments import CommitmentPolicy, UsageClass
 from recommender.domain.rightsizing import InstanceTypeSpec, RightSizeRequest
-from recommender.ingest.instance_names import infer_architecture, instance_family
+from recommender.ingest.instance_names import name_architecture, name_family
 from recommender.planning.commitment_inputs import to_offer
 from solvers.commitment_problem import HeldCommitment
 from solvers.rightsizing_costs import CommitmentBook
@@ -108,23 +108,16 @@ def default_catalog() -> list[InstanceTypeSpec]:
 
 def fill_names(specs: list[InstanceTypeSpec]) -> list[InstanceTypeSpec]:
     """Infer empty families and architectures from the type names."""
-    out = list(specs)
-    by_provider: dict[str, list[int]] = {}
-    for i, s in enumerate(specs):
-        if not s.family or not s.architecture:
-            by_provider.setdefault(s.provider, []).append(i)
-    for provider, idx in by_provider.items():
-        names = pd.Series([specs[i].name for i in idx], dtype=str)
-        families = instance_family(provider, names)
-        archs = infer_architecture(provider, names)
-        for pos, i in enumerate(idx):
-            update = {}
-            if not specs[i].family:
-                update["family"] = str(families[pos])
-            if not specs[i].architecture:
-                update["architecture"] = str(archs[pos])
-            out[i] = specs[i].model_copy(update=update)
-    return out
+    return [_filled(s) if not s.family or not s.architecture else s for s in specs]
+
+
+def _filled(spec: InstanceTypeSpec) -> InstanceTypeSpec:
+    update = {}
+    if not spec.family:
+        update["family"] = name_family(spec.provider, spec.name)
+    if not spec.architecture:
+        update["architecture"] = name_architecture(spec.provider, spec.name)
+    return spec.model_copy(update=update)
 
 
 def class_of_types(catalog: list[InstanceTypeSpec], classes: list[UsageClass]) -> IntArray:
