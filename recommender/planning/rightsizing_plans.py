@@ -53,7 +53,15 @@ from recommender.planning.rightsizing_recommendations import FINDING_BY_CODE, bu
 from recommender.planning.summaries import solver_summary
 from solvers.billing import Billing
 from solvers.result import SolveReport
-from solvers.rightsizing import CostModel, Finding, OnDemandCosts, SizingResult, SizingRule, size_resources
+from solvers.rightsizing import (
+    CostModel,
+    Finding,
+    OnDemandCosts,
+    SizingResult,
+    SizingRule,
+    size_resources,
+    sizing_basis,
+)
 from solvers.rightsizing_costs import CommitmentBook, committed_costs, usage_vector
 from solvers.rightsizing_data import DIM, Catalogue, FloatArray, IntArray, Resources
 from solvers.rightsizing_select import Choice, select_jointly
@@ -165,7 +173,8 @@ def plan_right_size(request: RightSizeRequest, time_limit: float | None = None) 
             if book is not None
             else OnDemandCosts(priced.price, resources.hours_fraction, resources.current)
         )
-        results = {p.risk: size_resources(cat, resources, stats, p.rule, costs) for p in profs}
+        basis = sizing_basis(cat, resources, stats)
+        results = {p.risk: size_resources(cat, resources, stats, p.rule, costs, basis) for p in profs}
         balanced = results[RiskProfile.BALANCED]
         recommendations = build_recommendations(request, cat, stats, balanced, profs[0].rule)
         warnings += _finding_notes(balanced, request.policy)
