@@ -55,6 +55,7 @@ with projected utilisation u_q = P_q(r,d) / cap_kd:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import IntEnum
 from typing import Protocol
 
@@ -210,7 +211,7 @@ class SizingResult:
     cells: int = 0
     notes: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def option_savings(self) -> FloatArray:
         """Monthly savings of every option after discounts (NaN where no option)."""
         out: FloatArray = np.where(
@@ -315,8 +316,7 @@ def requirements(
     need = np.full((count, len(DIMENSIONS)), np.nan)
     demand = np.empty((count, len(DIMENSIONS), 4))
     demand[:, :, 1:] = b.risk_demand
-    for d, dim in enumerate(DIMENSIONS):
-        demand[:, d, 0] = stats[dim].at(rule.cpu_percentile) * b.scale[:, d]
+    demand[:, :, 0] = np.stack([stats[dim].at(rule.cpu_percentile) for dim in DIMENSIONS], axis=1) * b.scale
     peak = demand[:, :, 3]
     at_policy = demand[:, :, 0]
     c, m, g, gm, n, k = (DIM[x] for x in DIMENSIONS)
@@ -652,8 +652,8 @@ def _scan_group(
 
 def _name_rank(catalogue: Catalogue) -> IntArray:
     """Rank of each row's ``name|region`` in lexicographic order (ties broken by row)."""
-    labels = np.char.add(np.char.add(catalogue.name.astype(str), "|"), catalogue.region.astype(str))
-    order = np.argsort(labels, kind="stable")
+    labels = [f"{n}|{r}" for n, r in zip(catalogue.name.tolist(), catalogue.region.tolist(), strict=True)]
+    order = sorted(range(len(labels)), key=labels.__getitem__)  # stable, by code point like numpy
     rank = np.empty(catalogue.size, dtype=np.int64)
     rank[order] = np.arange(catalogue.size)
     return rank
