@@ -9,7 +9,7 @@ numpy structures of :mod:`solvers.rightsizing_data`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -25,6 +25,8 @@ from solvers.rightsizing_costs import CommitmentBook
 from solvers.rightsizing_data import Catalogue, FloatArray, IntArray, Resources, SeriesBlock
 
 _PRICE_COLUMNS = ("hourly_price", "on_demand_hourly")
+CATALOGUE_CACHE_SIZE = 8
+"""Solver catalogues kept per process (see :func:`solver_catalogue`)."""
 
 
 def catalog_from_frame(frame: pd.DataFrame, *, region: str | None = None) -> list[InstanceTypeSpec]:
@@ -138,8 +140,16 @@ def class_of_types(catalog: list[InstanceTypeSpec], classes: list[UsageClass]) -
 
 
 def solver_catalogue(catalog: list[InstanceTypeSpec], price: FloatArray) -> Catalogue:
-    """Column arrays of the catalogue (``price`` = list price per hour of every row)."""
+    """Column arrays of the catalogue (``price`` = list price per hour of every row).
 
+    The columns are memoised per catalogue (callers resend the same one); they are
+    read-only, shared by the requests.
+    """
+    return replace(_catalogue_columns(tuple(catalog)), hourly_price=price)
+
+
+@lru_cache(maxsize=CATALOGUE_CACHE_SIZE)
+def _catalogue_columns(catalog: tuple[InstanceTypeSpec, ...]) -> Catalogue:
     def strings(attr: str) -> np.ndarray:
         return np.array([getattr(s, attr) for s in catalog], dtype=str)
 
@@ -148,7 +158,7 @@ def solver_catalogue(catalog: list[InstanceTypeSpec], price: FloatArray) -> Cata
 
     network = floats("network_gbps") * 1000.0
     iops = floats("disk_iops")
-    return Catalogue(
+    columns = Catalogue(
         name=strings("name"),
         provider=strings("provider"),
         region=strings("region"),
@@ -161,10 +171,14 @@ def solver_catalogue(catalog: list[InstanceTypeSpec], price: FloatArray) -> Cata
         gpu_memory_gib=floats("gpu_memory_gib"),
         network_mbps=np.where(network > 0, network, np.nan),
         disk_iops=np.where(iops > 0, iops, np.nan),
-        hourly_price=price,
+        hourly_price=floats("hourly_price"),
         features=tuple(frozenset(s.features) for s in catalog),
         burstable=np.array([s.burstable for s in catalog], dtype=bool),
     )
+    for value in vars(columns).values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return columns
 
 
 def solver_resources(request: RightSizeRequest) -> Resources:
