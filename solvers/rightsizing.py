@@ -55,8 +55,8 @@ with projected utilisation u_q = P_q(r,d) / cap_kd:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from enum import IntEnum
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
