@@ -63,7 +63,7 @@ from solvers.rightsizing import (
     sizing_basis,
 )
 from solvers.rightsizing_costs import CommitmentBook, committed_costs, usage_vector
-from solvers.rightsizing_data import DIM, Catalogue, FloatArray, IntArray, Resources
+from solvers.rightsizing_data import DIM, Catalogue, FloatArray, IntArray, Resources, finite
 from solvers.rightsizing_select import Choice, select_jointly
 from solvers.rightsizing_stats import compute_stats
 
@@ -459,8 +459,8 @@ def _actions(
     finding = res.finding[acting].tolist()
     safe_m = np.maximum(moves, 0)
     risk = res.option_risk[acting, safe_m].tolist()
-    cost = np.nan_to_num(res.option_cost[acting, safe_m]).tolist()
-    proj = np.nan_to_num(res.option_projected[acting, safe_m]).tolist()
+    cost = finite(res.option_cost[acting, safe_m]).tolist()
+    proj = finite(res.option_projected[acting, safe_m]).tolist()
     mem_measured = res.requirements.measured[acting, DIM["memory"]].tolist()
     cpu_p95 = res.requirements.demand[acting, DIM["cpu"], 1].tolist()
     cpu_cap = res.requirements.current_capacity[acting, DIM["cpu"]].tolist()
