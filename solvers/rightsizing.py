@@ -72,6 +72,7 @@ from solvers.rightsizing_data import (
     FloatArray,
     IntArray,
     Resources,
+    finite,
 )
 from solvers.rightsizing_stats import DimensionStats
 
@@ -328,19 +329,17 @@ def requirements(
     )
     need[:, m] = np.where(measured[:, m], mem_level * (1 + rule.memory_headroom), cap[:, m])
     has_gpu = cap[:, g] > 0  # NaN (unknown) counts as none
-    gpu_need = np.maximum(at_policy[:, g] * (1 + rule.gpu_headroom), peak[:, g])
-    need[:, g] = np.where(has_gpu, np.where(measured[:, g], gpu_need, cap[:, g]), 0.0)
-    gmem_need = peak[:, gm] * (1 + rule.memory_headroom)
-    need[:, gm] = np.where(has_gpu, np.where(measured[:, gm], gmem_need, _zero_nan(cap[:, gm])), 0.0)
+    if has_gpu.any():
+        gpu_need = np.maximum(at_policy[:, g] * (1 + rule.gpu_headroom), peak[:, g])
+        need[:, g] = np.where(has_gpu, np.where(measured[:, g], gpu_need, cap[:, g]), 0.0)
+        gmem_need = peak[:, gm] * (1 + rule.memory_headroom)
+        need[:, gm] = np.where(has_gpu, np.where(measured[:, gm], gmem_need, finite(cap[:, gm])), 0.0)
+    else:
+        need[:, [g, gm]] = 0.0
     for d in (n, k):
-        need[:, d] = np.where(measured[:, d], at_policy[:, d] * (1 + rule.cpu_headroom), np.nan)
+        if measured[:, d].any():  # else NaN: not constrained
+            need[:, d] = np.where(measured[:, d], at_policy[:, d] * (1 + rule.cpu_headroom), np.nan)
     return Requirements(need=need, demand=demand, measured=measured, current_capacity=cap)
-
-
-def _zero_nan(values: FloatArray) -> FloatArray:
-    """NaN -> 0 (``np.nan_to_num`` for finite data, without its inf handling)."""
-    out: FloatArray = np.where(np.isnan(values), 0.0, values)
-    return out
 
 
 def risk_scores(demand: FloatArray, measured: BoolArray, capacity: FloatArray) -> tuple[IntArray, IntArray]:
@@ -538,7 +537,7 @@ def _fit(
         fit &= ~constrained | (cd >= nd * (1 - EPS) - EPS)
     gpus_needed = need[:, DIM["gpu"]]
     cpu_only = (gpus_needed <= 0) & ~(need[:, DIM["gpu_memory"]] > 0)
-    cand_gpus = _zero_nan(catalogue.gpu_count[cols])
+    cand_gpus = finite(catalogue.gpu_count[cols])
     if cpu_only.all():  # CPU-only resources take CPU-only types (the GPU model is moot)
         fit &= cand_gpus[None, :] <= 0
     else:
