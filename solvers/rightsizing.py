@@ -233,6 +233,7 @@ class SizingBasis:
     """
 
     capacity: FloatArray  # (K, D)
+    gpus: FloatArray  # (K,) GPU count, NaN as 0
     name_rank: IntArray  # (K,)
     offered: np.ndarray  # (K, W) feature words
     required: np.ndarray  # (R, W)
@@ -290,6 +291,7 @@ def sizing_basis(catalogue: Catalogue, resources: Resources, stats: dict[str, Di
     offered, required = _feature_words(catalogue, resources)
     return SizingBasis(
         capacity=capacity,
+        gpus=finite(catalogue.gpu_count),
         name_rank=_name_rank(catalogue),
         offered=offered,
         required=required,
@@ -537,7 +539,7 @@ def _fit(
         fit &= ~constrained | (cd >= nd * (1 - EPS) - EPS)
     gpus_needed = need[:, DIM["gpu"]]
     cpu_only = (gpus_needed <= 0) & ~(need[:, DIM["gpu_memory"]] > 0)
-    cand_gpus = finite(catalogue.gpu_count[cols])
+    cand_gpus = basis.gpus[cols]
     if cpu_only.all():  # CPU-only resources take CPU-only types (the GPU model is moot)
         fit &= cand_gpus[None, :] <= 0
     else:
