@@ -56,6 +56,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -71,11 +72,14 @@ from solvers.rightsizing_data import (
     FloatArray,
     IntArray,
     Resources,
+    finite,
 )
 from solvers.rightsizing_stats import DimensionStats
 
 EPS = 1e-9
 CELLS_PER_CHUNK = 4_000_000
+RISK_TABLE_CELLS = 65_536
+"""Up to this many (resource, row) cells, every pair's risk is computed once per request."""
 BLOCK_COLUMNS = 48
 RISK_LEVELS = (95.0, 99.5, 100.0)
 """Percentiles the risk score reads (with the policy percentile first in ``demand``)."""
@@ -208,7 +212,7 @@ class SizingResult:
     cells: int = 0
     notes: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def option_savings(self) -> FloatArray:
         """Monthly savings of every option after discounts (NaN where no option)."""
         out: FloatArray = np.where(
@@ -222,23 +226,100 @@ def current_capacity(catalogue: Catalogue, current: IntArray) -> FloatArray:
     return np.stack([catalogue.capacity(d)[current] for d in DIMENSIONS], axis=1)
 
 
-def requirements(
-    catalogue: Catalogue, resources: Resources, stats: dict[str, DimensionStats], rule: SizingRule
-) -> Requirements:
-    """Needs and demand of every resource under ``rule`` (formulas in the module doc)."""
+@dataclass(frozen=True)
+class SizingBasis:
+    """What every sizing rule shares for one catalogue, resources and statistics
+    (computed once per request by :func:`sizing_basis`, not once per profile).
+    """
+
+    capacity: FloatArray  # (K, D)
+    gpus: FloatArray  # (K,) GPU count, NaN as 0
+    name_rank: IntArray  # (K,)
+    offered: np.ndarray  # (K, W) feature words
+    required: np.ndarray  # (R, W)
+    current_capacity: FloatArray  # (R, D)
+    measured: BoolArray  # (R, D)
+    scale: FloatArray  # (R, D) percent -> absolute units (1 for absolute dimensions)
+    risk_demand: FloatArray  # (R, D, 3) demand at RISK_LEVELS
+    current_risk: IntArray  # (R,)
+    current_risk_dims: IntArray  # (R, D)
+    risk_table: tuple[IntArray, IntArray] | None  # (R, K) and (R, K, D) risk when small
+
+    def risk(self, demand: FloatArray, rows: IntArray, cols: IntArray) -> tuple[IntArray, IntArray]:
+        """Risk of resource ``rows[i]`` on row ``cols[i]``: ``(n,)`` and ``(n, D)``.
+
+        ``demand`` is the rule's ``(R, D, 4)`` demand (the risk reads levels 1-3 only,
+        which every rule shares, so the precomputed table answers when there is one).
+        """
+        if self.risk_table is not None:
+            return self.risk_table[0][rows, cols], self.risk_table[1][rows, cols]
+        risk, by_dim = risk_scores(demand[rows], self.measured[rows], self.capacity[cols][:, None, :])
+        return risk[:, 0], by_dim[:, 0, :]
+
+    def block_risk(self, demand: FloatArray, rows: IntArray, cols: IntArray) -> IntArray:
+        """``(len(rows), len(cols))`` risk of every resource of ``rows`` on every row of ``cols``."""
+        if self.risk_table is not None:
+            out: IntArray = self.risk_table[0][np.ix_(rows, cols)]
+            return out
+        risk, _ = risk_scores(demand[rows], self.measured[rows], self.capacity[cols][None, :, :])
+        return risk
+
+
+def sizing_basis(catalogue: Catalogue, resources: Resources, stats: dict[str, DimensionStats]) -> SizingBasis:
+    """The rule-independent inputs of :func:`size_resources`."""
     count = resources.size
     cap = current_capacity(catalogue, resources.current)
-    need = np.full((count, len(DIMENSIONS)), np.nan)
-    demand = np.full((count, len(DIMENSIONS), 4), np.nan)
     measured = np.zeros((count, len(DIMENSIONS)), dtype=bool)
+    scale = np.ones((count, len(DIMENSIONS)))
+    risk_demand = np.empty((count, len(DIMENSIONS), len(RISK_LEVELS)))
     for d, dim in enumerate(DIMENSIONS):
         st = stats[dim]
         measured[:, d] = st.measured
-        scale = cap[:, d] / 100.0 if dim in PERCENT_DIMENSIONS else np.ones(count)
-        policy = st.at(rule.cpu_percentile)
-        for i, level in enumerate(RISK_LEVELS, start=1):
-            demand[:, d, i] = st.at(level) * scale
-        demand[:, d, 0] = policy * scale
+        if dim in PERCENT_DIMENSIONS:
+            scale[:, d] = cap[:, d] / 100.0
+        for i, level in enumerate(RISK_LEVELS):
+            risk_demand[:, d, i] = st.at(level) * scale[:, d]
+    demand = np.concatenate([np.full((count, len(DIMENSIONS), 1), np.nan), risk_demand], axis=2)
+    capacity = np.stack([catalogue.capacity(d) for d in DIMENSIONS], axis=1)
+    table = None
+    if count * catalogue.size <= RISK_TABLE_CELLS:
+        table = risk_scores(demand, measured, capacity[None, :, :])
+        rows = np.arange(count)
+        risk, by_dim = table[0][rows, resources.current][:, None], table[1][rows, resources.current][:, None]
+    else:
+        risk, by_dim = risk_scores(demand, measured, cap[:, None, :])
+    offered, required = _feature_words(catalogue, resources)
+    return SizingBasis(
+        capacity=capacity,
+        gpus=finite(catalogue.gpu_count),
+        name_rank=_name_rank(catalogue),
+        offered=offered,
+        required=required,
+        current_capacity=cap,
+        measured=measured,
+        scale=scale,
+        risk_demand=risk_demand,
+        current_risk=risk[:, 0].astype(np.int64),
+        current_risk_dims=by_dim[:, 0, :].astype(np.int64),
+        risk_table=table,
+    )
+
+
+def requirements(
+    catalogue: Catalogue,
+    resources: Resources,
+    stats: dict[str, DimensionStats],
+    rule: SizingRule,
+    basis: SizingBasis | None = None,
+) -> Requirements:
+    """Needs and demand of every resource under ``rule`` (formulas in the module doc)."""
+    b = basis if basis is not None else sizing_basis(catalogue, resources, stats)
+    count = resources.size
+    cap, measured = b.current_capacity, b.measured
+    need = np.full((count, len(DIMENSIONS)), np.nan)
+    demand = np.empty((count, len(DIMENSIONS), 4))
+    demand[:, :, 1:] = b.risk_demand
+    demand[:, :, 0] = np.stack([stats[dim].at(rule.cpu_percentile) for dim in DIMENSIONS], axis=1) * b.scale
     peak = demand[:, :, 3]
     at_policy = demand[:, :, 0]
     c, m, g, gm, n, k = (DIM[x] for x in DIMENSIONS)
@@ -249,13 +330,17 @@ def requirements(
         else peak[:, m]
     )
     need[:, m] = np.where(measured[:, m], mem_level * (1 + rule.memory_headroom), cap[:, m])
-    has_gpu = np.nan_to_num(cap[:, g]) > 0
-    gpu_need = np.maximum(at_policy[:, g] * (1 + rule.gpu_headroom), peak[:, g])
-    need[:, g] = np.where(has_gpu, np.where(measured[:, g], gpu_need, cap[:, g]), 0.0)
-    gmem_need = peak[:, gm] * (1 + rule.memory_headroom)
-    need[:, gm] = np.where(has_gpu, np.where(measured[:, gm], gmem_need, np.nan_to_num(cap[:, gm])), 0.0)
+    has_gpu = cap[:, g] > 0  # NaN (unknown) counts as none
+    if has_gpu.any():
+        gpu_need = np.maximum(at_policy[:, g] * (1 + rule.gpu_headroom), peak[:, g])
+        need[:, g] = np.where(has_gpu, np.where(measured[:, g], gpu_need, cap[:, g]), 0.0)
+        gmem_need = peak[:, gm] * (1 + rule.memory_headroom)
+        need[:, gm] = np.where(has_gpu, np.where(measured[:, gm], gmem_need, finite(cap[:, gm])), 0.0)
+    else:
+        need[:, [g, gm]] = 0.0
     for d in (n, k):
-        need[:, d] = np.where(measured[:, d], at_policy[:, d] * (1 + rule.cpu_headroom), np.nan)
+        if measured[:, d].any():  # else NaN: not constrained
+            need[:, d] = np.where(measured[:, d], at_policy[:, d] * (1 + rule.cpu_headroom), np.nan)
     return Requirements(need=need, demand=demand, measured=measured, current_capacity=cap)
 
 
@@ -353,14 +438,17 @@ def _family_ok(catalogue: Catalogue, rule: SizingRule) -> BoolArray:
 
 
 def _groups(catalogue: Catalogue, resources: Resources, rule: SizingRule) -> dict[tuple[str, ...], IntArray]:
+    """Resources by (provider, region) of their current type (provider only when the
+    region may change), keys sorted, resources in row order.
+    """
     cur = resources.current
-    keys = [catalogue.provider[cur]] + ([] if rule.allow_region_change else [catalogue.region[cur]])
-    table = np.stack(keys, axis=1).astype(str)
-    uniq, inverse = np.unique(table, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    order = np.argsort(inverse, kind="stable")
-    bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
-    return {tuple(uniq[g]): order[bounds[g] : bounds[g + 1]] for g in range(len(uniq))}
+    providers = catalogue.provider[cur].tolist()
+    regions = [""] * len(providers) if rule.allow_region_change else catalogue.region[cur].tolist()
+    members: dict[tuple[str, ...], list[int]] = {}
+    for r, (provider, region) in enumerate(zip(providers, regions, strict=True)):
+        key = (provider,) if rule.allow_region_change else (provider, region)
+        members.setdefault(key, []).append(r)
+    return {key: np.array(members[key], dtype=np.int64) for key in sorted(members)}
 
 
 def size_resources(
@@ -369,16 +457,18 @@ def size_resources(
     stats: dict[str, DimensionStats],
     rule: SizingRule,
     costs: CostModel,
+    basis: SizingBasis | None = None,
 ) -> SizingResult:
-    """Findings and ranked options of every resource under ``rule`` (exact scan)."""
-    req = requirements(catalogue, resources, stats, rule)
+    """Findings and ranked options of every resource under ``rule`` (exact scan).
+
+    ``basis`` (from :func:`sizing_basis`) is shared by the calls of one request.
+    """
+    b = basis if basis is not None else sizing_basis(catalogue, resources, stats)
+    req = requirements(catalogue, resources, stats, rule, b)
     count = resources.size
     price = costs.price
     scan = _Scan(rule.max_options, count)
-    offered, required = _feature_words(catalogue, resources)
     column_ok = _family_ok(catalogue, rule) & np.isfinite(price) & (price > 0)
-    capacity_all = np.stack([catalogue.capacity(d) for d in DIMENSIONS], axis=1)  # (K, D)
-    name_rank = _name_rank(catalogue)
     for key, rows in _groups(catalogue, resources, rule).items():
         col_mask = column_ok & (catalogue.provider == key[0])
         if not rule.allow_region_change:
@@ -386,24 +476,10 @@ def size_resources(
         cols = np.flatnonzero(col_mask)
         if cols.size == 0:
             continue
-        _scan_group(
-            catalogue,
-            resources,
-            req,
-            rule,
-            costs,
-            rows,
-            cols,
-            capacity_all,
-            name_rank,
-            offered,
-            required,
-            scan,
-        )
+        _scan_group(catalogue, resources, req, rule, costs, rows, cols, b, scan)
 
     current_cost = costs.current_monthly()
     current_list = resources.hours_fraction * price[resources.current] * HOURS_PER_MONTH
-    cur_risk, cur_dims = risk_scores(req.demand, req.measured, req.current_capacity[:, None, :])
     under = _under(req)
     idle = _idle(stats, rule)
     finding = np.full(count, int(Finding.OPTIMIZED), dtype=np.int64)
@@ -413,7 +489,7 @@ def size_resources(
     finding[resources.history_hours < rule.min_history_hours - EPS] = int(Finding.INSUFFICIENT_DATA)
     insufficient = finding == int(Finding.INSUFFICIENT_DATA)
     scan.index[insufficient] = -1
-    projected = _projected(req, capacity_all, scan.index)
+    projected = _projected(req, b.capacity, scan.index)
     return SizingResult(
         requirements=req,
         current=resources.current,
@@ -424,8 +500,8 @@ def size_resources(
         any_fit=scan.any_fit,
         current_cost=current_cost,
         current_list_cost=current_list,
-        current_risk=cur_risk[:, 0].astype(np.int64),
-        current_risk_dims=cur_dims[:, 0, :].astype(np.int64),
+        current_risk=b.current_risk,
+        current_risk_dims=b.current_risk_dims,
         option_index=scan.index,
         option_cost=np.where(scan.index >= 0, scan.cost, np.nan),
         option_list_cost=np.where(scan.index >= 0, scan.list_cost, np.nan),
@@ -443,45 +519,47 @@ def _fit(
     rule: SizingRule,
     rows: IntArray,
     cols: IntArray,
-    capacity_all: FloatArray,
-    offered: np.ndarray,
-    required: np.ndarray,
+    basis: SizingBasis,
 ) -> BoolArray:
     """``(len(rows), len(cols))``: which candidate rows meet every requirement and rule."""
     cur = resources.current[rows]
     need = req.need[rows]
-    cap = capacity_all[cols]  # (m, D)
+    cap = basis.capacity[cols]  # (m, D)
     fit = cols[None, :] != cur[:, None]
     for d, dim in enumerate(DIMENSIONS):
         if dim == "gpu":
             continue
         nd = need[:, d][:, None]
+        constrained = nd > 0  # False where NaN (not constrained)
+        if not constrained.any():
+            continue
         cd = cap[:, d][None, :]
-        with np.errstate(invalid="ignore"):
-            constrained = ~np.isnan(nd) & (nd > 0)
         if dim in ("network", "disk"):
             constrained = constrained & ~np.isnan(cd)
-        with np.errstate(invalid="ignore"):
-            fit &= ~constrained | (cd >= nd * (1 - EPS) - EPS)
+        fit &= ~constrained | (cd >= nd * (1 - EPS) - EPS)
     gpus_needed = need[:, DIM["gpu"]]
-    cpu_only = (gpus_needed <= 0) & ~(np.nan_to_num(need[:, DIM["gpu_memory"]]) > 0)
-    cand_gpus = np.nan_to_num(catalogue.gpu_count[cols])
-    fit &= np.where(
-        cpu_only[:, None], cand_gpus[None, :] <= 0, cand_gpus[None, :] >= gpus_needed[:, None] * (1 - EPS)
-    )
-    if not rule.allow_gpu_model_change:
-        same_model = catalogue.gpu_model[cols][None, :] == catalogue.gpu_model[cur][:, None]
-        fit &= cpu_only[:, None] | same_model
+    cpu_only = (gpus_needed <= 0) & ~(need[:, DIM["gpu_memory"]] > 0)
+    cand_gpus = basis.gpus[cols]
+    if cpu_only.all():  # CPU-only resources take CPU-only types (the GPU model is moot)
+        fit &= cand_gpus[None, :] <= 0
+    else:
+        fit &= np.where(
+            cpu_only[:, None], cand_gpus[None, :] <= 0, cand_gpus[None, :] >= gpus_needed[:, None] * (1 - EPS)
+        )
+        if not rule.allow_gpu_model_change:
+            same_model = catalogue.gpu_model[cols][None, :] == catalogue.gpu_model[cur][:, None]
+            fit &= cpu_only[:, None] | same_model
     if not rule.allow_architecture_change:
         fit &= catalogue.architecture[cols][None, :] == catalogue.architecture[cur][:, None]
     if not rule.allow_burstable:
         fit &= ~catalogue.burstable[cols][None, :] | catalogue.burstable[cur][:, None]
-    for w in range(offered.shape[1]):
-        missing = required[rows, w][:, None] & ~offered[cols, w][None, :]
-        fit &= missing == 0
+    required = basis.required[rows]
+    if required.any():
+        for w in range(required.shape[1]):
+            missing = required[:, w][:, None] & ~basis.offered[cols, w][None, :]
+            fit &= missing == 0
     if rule.max_performance_risk < 4:
-        risk, _ = risk_scores(req.demand[rows], req.measured[rows], cap[None, :, :])
-        fit &= risk <= rule.max_performance_risk
+        fit &= basis.block_risk(req.demand, rows, cols) <= rule.max_performance_risk
     out: BoolArray = fit
     return out
 
@@ -509,10 +587,7 @@ def _scan_group(
     costs: CostModel,
     rows: IntArray,
     cols: IntArray,
-    capacity_all: FloatArray,
-    name_rank: IntArray,
-    offered: np.ndarray,
-    required: np.ndarray,
+    basis: SizingBasis,
     scan: _Scan,
 ) -> None:
     """Best options of the resources ``rows`` among the candidate catalogue rows ``cols``.
@@ -524,6 +599,7 @@ def _scan_group(
     risk, name) — the same result as ranking every column, at a fraction of the work.
     """
     price = costs.price
+    name_rank = basis.name_rank
     special_mask = costs.special_columns(cols)
     special, regular = cols[special_mask], cols[~special_mask]
     regular = regular[np.lexsort((name_rank[regular], price[regular]))]
@@ -531,12 +607,11 @@ def _scan_group(
     active = np.arange(rows.size)
     pair_rows: list[IntArray] = []
     pair_cols: list[IntArray] = []
-    fit_args = (capacity_all, offered, required)
     for a, b in _price_blocks(price[regular], BLOCK_COLUMNS):
         if active.size == 0:
             break
         block = regular[a:b]
-        fit = _fit(catalogue, resources, req, rule, rows[active], block, *fit_args)
+        fit = _fit(catalogue, resources, req, rule, rows[active], block, basis)
         scan.cells += int(fit.size)
         hit_r, hit_c = np.nonzero(fit)
         pair_rows.append(rows[active][hit_r])
@@ -547,7 +622,7 @@ def _scan_group(
         chunk = max(1, CELLS_PER_CHUNK // special.size)
         for start in range(0, rows.size, chunk):
             part = rows[start : start + chunk]
-            fit = _fit(catalogue, resources, req, rule, part, special, *fit_args)
+            fit = _fit(catalogue, resources, req, rule, part, special, basis)
             scan.cells += int(fit.size)
             hit_r, hit_c = np.nonzero(fit)
             pair_rows.append(part[hit_r])
@@ -557,8 +632,7 @@ def _scan_group(
     if pr.size == 0:
         return
     cost = costs.pair_monthly(pr, pc)
-    risk, risk_dims = risk_scores(req.demand[pr], req.measured[pr], capacity_all[pc][:, None, :])
-    risk, risk_dims = risk[:, 0], risk_dims[:, 0, :]
+    risk, risk_dims = basis.risk(req.demand, pr, pc)
     order = np.lexsort((name_rank[pc], risk, np.round(cost, 6), pr))
     pr, pc, cost, risk, risk_dims = pr[order], pc[order], cost[order], risk[order], risk_dims[order]
     first = np.searchsorted(pr, pr, side="left")
@@ -579,8 +653,8 @@ def _scan_group(
 
 def _name_rank(catalogue: Catalogue) -> IntArray:
     """Rank of each row's ``name|region`` in lexicographic order (ties broken by row)."""
-    labels = np.char.add(np.char.add(catalogue.name.astype(str), "|"), catalogue.region.astype(str))
-    order = np.argsort(labels, kind="stable")
+    labels = [f"{n}|{r}" for n, r in zip(catalogue.name.tolist(), catalogue.region.tolist(), strict=True)]
+    order = sorted(range(len(labels)), key=labels.__getitem__)  # stable, by code point like numpy
     rank = np.empty(catalogue.size, dtype=np.int64)
     rank[order] = np.arange(catalogue.size)
     return rank
@@ -598,11 +672,11 @@ def _under(req: Requirements) -> BoolArray:
 def _idle(stats: dict[str, DimensionStats], rule: SizingRule) -> BoolArray:
     """CPU P95 below the idle threshold (and GPU, network where measured)."""
     cpu = stats["cpu"]
-    idle = cpu.measured & (np.nan_to_num(cpu.at(95.0), nan=np.inf) < rule.idle_cpu_percent)
+    idle = cpu.measured & (cpu.at(95.0) < rule.idle_cpu_percent)  # NaN compares False
     gpu = stats["gpu"]
-    idle &= ~gpu.measured | (np.nan_to_num(gpu.at(95.0), nan=np.inf) < rule.idle_cpu_percent)
+    idle &= ~gpu.measured | (gpu.at(95.0) < rule.idle_cpu_percent)
     net = stats["network"]
-    idle &= ~net.measured | (np.nan_to_num(net.at(95.0), nan=np.inf) < rule.idle_network_mbps)
+    idle &= ~net.measured | (net.at(95.0) < rule.idle_network_mbps)
     out: BoolArray = idle
     return out
 

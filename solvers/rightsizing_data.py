@@ -27,6 +27,15 @@ COMPRESSIBLE = frozenset({"cpu", "gpu", "network", "disk"})
 """Dimensions where a shortfall slows the workload (throttling); a shortfall of the
 others (memory, GPU memory) kills processes."""
 DIM = {name: i for i, name in enumerate(DIMENSIONS)}
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
+def finite(values: FloatArray) -> FloatArray:
+    """``np.nan_to_num`` of a float64 array (NaN -> 0, ±inf -> ±max) in plain ufuncs:
+    its Python-level bookkeeping dominated on the few-element arrays of small requests.
+    """
+    out: FloatArray = np.where(np.isnan(values), 0.0, np.maximum(np.minimum(values, _FLOAT_MAX), -_FLOAT_MAX))
+    return out
 
 
 @dataclass(frozen=True)

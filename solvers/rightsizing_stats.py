@@ -45,14 +45,12 @@ class DimensionStats:
 def sorted_quantiles(sorted_rows: np.ndarray, levels: Sequence[float]) -> FloatArray:
     """Percentiles (type 7) of each row of an already sorted ``(n, T)`` block -> ``(n, Q)``."""
     n = sorted_rows.shape[1]
-    out = np.empty((sorted_rows.shape[0], len(levels)), dtype=np.float64)
-    for i, q in enumerate(levels):
-        h = q / 100.0 * (n - 1)
-        lo = int(np.floor(h))
-        hi = min(lo + 1, n - 1)
-        frac = h - lo
-        low = sorted_rows[:, lo].astype(np.float64)
-        out[:, i] = low + (sorted_rows[:, hi].astype(np.float64) - low) * frac
+    h = np.array([q / 100.0 * (n - 1) for q in levels], dtype=np.float64)
+    lo = np.floor(h).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+    frac = h - lo
+    low = sorted_rows[:, lo].astype(np.float64)
+    out: FloatArray = low + (sorted_rows[:, hi].astype(np.float64) - low) * frac
     return out
 
 

@@ -9,7 +9,7 @@ numpy structures of :mod:`solvers.rightsizing_data`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -18,13 +18,15 @@ import pandas as pd
 from recommender.defaults import default_compute_catalog
 from recommender.domain.commitments import CommitmentPolicy, UsageClass
 from recommender.domain.rightsizing import InstanceTypeSpec, RightSizeRequest
-from recommender.ingest.instance_names import infer_architecture, instance_family
+from recommender.ingest.instance_names import name_architecture, name_family
 from recommender.planning.commitment_inputs import to_offer
 from solvers.commitment_problem import HeldCommitment
 from solvers.rightsizing_costs import CommitmentBook
 from solvers.rightsizing_data import Catalogue, FloatArray, IntArray, Resources, SeriesBlock
 
 _PRICE_COLUMNS = ("hourly_price", "on_demand_hourly")
+CATALOGUE_CACHE_SIZE = 8
+"""Solver catalogues kept per process (see :func:`solver_catalogue`)."""
 
 
 def catalog_from_frame(frame: pd.DataFrame, *, region: str | None = None) -> list[InstanceTypeSpec]:
@@ -108,23 +110,16 @@ def default_catalog() -> list[InstanceTypeSpec]:
 
 def fill_names(specs: list[InstanceTypeSpec]) -> list[InstanceTypeSpec]:
     """Infer empty families and architectures from the type names."""
-    out = list(specs)
-    by_provider: dict[str, list[int]] = {}
-    for i, s in enumerate(specs):
-        if not s.family or not s.architecture:
-            by_provider.setdefault(s.provider, []).append(i)
-    for provider, idx in by_provider.items():
-        names = pd.Series([specs[i].name for i in idx], dtype=str)
-        families = instance_family(provider, names)
-        archs = infer_architecture(provider, names)
-        for pos, i in enumerate(idx):
-            update = {}
-            if not specs[i].family:
-                update["family"] = str(families[pos])
-            if not specs[i].architecture:
-                update["architecture"] = str(archs[pos])
-            out[i] = specs[i].model_copy(update=update)
-    return out
+    return [_filled(s) if not s.family or not s.architecture else s for s in specs]
+
+
+def _filled(spec: InstanceTypeSpec) -> InstanceTypeSpec:
+    update = {}
+    if not spec.family:
+        update["family"] = name_family(spec.provider, spec.name)
+    if not spec.architecture:
+        update["architecture"] = name_architecture(spec.provider, spec.name)
+    return spec.model_copy(update=update)
 
 
 def class_of_types(catalog: list[InstanceTypeSpec], classes: list[UsageClass]) -> IntArray:
@@ -145,8 +140,16 @@ def class_of_types(catalog: list[InstanceTypeSpec], classes: list[UsageClass]) -
 
 
 def solver_catalogue(catalog: list[InstanceTypeSpec], price: FloatArray) -> Catalogue:
-    """Column arrays of the catalogue (``price`` = list price per hour of every row)."""
+    """Column arrays of the catalogue (``price`` = list price per hour of every row).
 
+    The columns are memoised per catalogue (callers resend the same one); they are
+    read-only, shared by the requests.
+    """
+    return replace(_catalogue_columns(tuple(catalog)), hourly_price=price)
+
+
+@lru_cache(maxsize=CATALOGUE_CACHE_SIZE)
+def _catalogue_columns(catalog: tuple[InstanceTypeSpec, ...]) -> Catalogue:
     def strings(attr: str) -> np.ndarray:
         return np.array([getattr(s, attr) for s in catalog], dtype=str)
 
@@ -155,7 +158,7 @@ def solver_catalogue(catalog: list[InstanceTypeSpec], price: FloatArray) -> Cata
 
     network = floats("network_gbps") * 1000.0
     iops = floats("disk_iops")
-    return Catalogue(
+    columns = Catalogue(
         name=strings("name"),
         provider=strings("provider"),
         region=strings("region"),
@@ -168,10 +171,14 @@ def solver_catalogue(catalog: list[InstanceTypeSpec], price: FloatArray) -> Cata
         gpu_memory_gib=floats("gpu_memory_gib"),
         network_mbps=np.where(network > 0, network, np.nan),
         disk_iops=np.where(iops > 0, iops, np.nan),
-        hourly_price=price,
+        hourly_price=floats("hourly_price"),
         features=tuple(frozenset(s.features) for s in catalog),
         burstable=np.array([s.burstable for s in catalog], dtype=bool),
     )
+    for value in vars(columns).values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return columns
 
 
 def solver_resources(request: RightSizeRequest) -> Resources:

@@ -53,9 +53,17 @@ from recommender.planning.rightsizing_recommendations import FINDING_BY_CODE, bu
 from recommender.planning.summaries import solver_summary
 from solvers.billing import Billing
 from solvers.result import SolveReport
-from solvers.rightsizing import CostModel, Finding, OnDemandCosts, SizingResult, SizingRule, size_resources
+from solvers.rightsizing import (
+    CostModel,
+    Finding,
+    OnDemandCosts,
+    SizingResult,
+    SizingRule,
+    size_resources,
+    sizing_basis,
+)
 from solvers.rightsizing_costs import CommitmentBook, committed_costs, usage_vector
-from solvers.rightsizing_data import DIM, Catalogue, FloatArray, IntArray, Resources
+from solvers.rightsizing_data import DIM, Catalogue, FloatArray, IntArray, Resources, finite
 from solvers.rightsizing_select import Choice, select_jointly
 from solvers.rightsizing_stats import compute_stats
 
@@ -165,7 +173,8 @@ def plan_right_size(request: RightSizeRequest, time_limit: float | None = None) 
             if book is not None
             else OnDemandCosts(priced.price, resources.hours_fraction, resources.current)
         )
-        results = {p.risk: size_resources(cat, resources, stats, p.rule, costs) for p in profs}
+        basis = sizing_basis(cat, resources, stats)
+        results = {p.risk: size_resources(cat, resources, stats, p.rule, costs, basis) for p in profs}
         balanced = results[RiskProfile.BALANCED]
         recommendations = build_recommendations(request, cat, stats, balanced, profs[0].rule)
         warnings += _finding_notes(balanced, request.policy)
@@ -450,8 +459,8 @@ def _actions(
     finding = res.finding[acting].tolist()
     safe_m = np.maximum(moves, 0)
     risk = res.option_risk[acting, safe_m].tolist()
-    cost = np.nan_to_num(res.option_cost[acting, safe_m]).tolist()
-    proj = np.nan_to_num(res.option_projected[acting, safe_m]).tolist()
+    cost = finite(res.option_cost[acting, safe_m]).tolist()
+    proj = finite(res.option_projected[acting, safe_m]).tolist()
     mem_measured = res.requirements.measured[acting, DIM["memory"]].tolist()
     cpu_p95 = res.requirements.demand[acting, DIM["cpu"], 1].tolist()
     cpu_cap = res.requirements.current_capacity[acting, DIM["cpu"]].tolist()

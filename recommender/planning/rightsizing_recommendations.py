@@ -19,7 +19,7 @@ from recommender.domain.rightsizing import (
     SizingOptionResult,
 )
 from solvers.rightsizing import Finding, SizingResult, SizingRule
-from solvers.rightsizing_data import DIM, DIMENSIONS, Catalogue
+from solvers.rightsizing_data import DIM, DIMENSIONS, Catalogue, finite
 from solvers.rightsizing_stats import DimensionStats
 
 FINDING_NAMES = {
@@ -146,13 +146,13 @@ def _table(cat: Catalogue, stats: dict[str, DimensionStats], res: SizingResult) 
         list_cost=res.option_list_cost.tolist(),
         risk=res.option_risk.tolist(),
         risk_dims=res.option_risk_dims.tolist(),
-        projected=np.nan_to_num(res.option_projected).tolist(),
+        projected=finite(res.option_projected).tolist(),
         differences=_differences(cat, res),
         names=cat.name.tolist(),
         regions=cat.region.tolist(),
         vcpus=cat.vcpus.tolist(),
         memory=cat.memory_gib.tolist(),
-        gpus=np.nan_to_num(cat.gpu_count).tolist(),
+        gpus=finite(cat.gpu_count).tolist(),
     )
 
 

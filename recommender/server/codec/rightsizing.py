@@ -9,6 +9,7 @@ length) and validated vectorised (NaN/inf, negatives, percentages above 100).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ from recommender.domain.rightsizing import (
     RightSizingPolicy,
     UtilizationBlock,
 )
-from recommender.errors import ViolationCollector
+from recommender.errors import FieldViolation, ViolationCollector
 from recommender.planning.rightsizing_inputs import default_catalog, fill_names
 from recommender.planning.rightsizing_plans import plan_right_size
 from recommender.server.codec.commitments import decode_offering, decode_usage_class
@@ -30,6 +31,8 @@ from recommender.server.codec.common import duration_seconds, pydantic_violation
 from recommender.server.codec.rightsizing_encode import encode_instance_type, encode_right_size
 
 MAX_VIOLATIONS = 100
+CATALOG_CACHE_SIZE = 8
+"""Decoded catalogues kept per process (see :func:`decode_catalog`)."""
 _METRIC_DIMENSION = {
     rpb.METRIC_CPU_PERCENT: "cpu",
     rpb.METRIC_MEMORY_PERCENT: "memory",
@@ -57,32 +60,30 @@ _POLICY_OPTIONAL = (
 def decode_catalog(
     req: rpb.RightSizeRequest, errors: ViolationCollector
 ) -> tuple[list[InstanceTypeSpec], bool]:
-    """The request's catalogue (or the server default when empty), names filled in."""
+    """The request's catalogue (or the server default when empty), names filled in.
+
+    Decoded catalogues are memoised per process on their rows' serialized bytes
+    (callers resend the same catalogue with every request); problems are replayed.
+    """
     if not req.catalog:
         return default_catalog(), True
+    specs, violations = _decode_rows(tuple(t.SerializeToString(deterministic=True) for t in req.catalog))
+    for v in violations:
+        errors.add(v.field, v.description)
+    return list(specs), False
+
+
+@lru_cache(maxsize=CATALOG_CACHE_SIZE)
+def _decode_rows(rows: tuple[bytes, ...]) -> tuple[tuple[InstanceTypeSpec, ...], tuple[FieldViolation, ...]]:
+    """Catalogue rows (serialized ``InstanceType`` messages) -> specs and their problems."""
+    errors = ViolationCollector(limit=MAX_VIOLATIONS)
     specs: list[InstanceTypeSpec] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for k, t in enumerate(req.catalog):
+    for k, row in enumerate(rows):
+        t = rpb.InstanceType.FromString(row)
         path = f"catalog[{k}]"
-        data = {
-            "name": t.name,
-            "provider": t.provider,
-            "region": t.region,
-            "family": t.family,
-            "architecture": t.architecture,
-            "vcpus": t.vcpus,
-            "memory_gib": t.memory_gib,
-            "gpu_count": t.gpu_count,
-            "gpu_model": t.gpu_model,
-            "gpu_memory_gib": t.gpu_memory_gib,
-            "hourly_price": t.hourly_price,
-            "spot_hourly_price": t.spot_hourly_price,
-            "features": frozenset(t.features),
-            "network_gbps": t.network_gbps,
-            "disk_iops": t.disk_iops,
-        }
         try:
-            specs.append(InstanceTypeSpec.model_validate(data))
+            specs.append(InstanceTypeSpec.model_validate(_instance_type_fields(t)))
         except ValidationError as exc:
             for v in pydantic_violations(exc, path):
                 errors.add(v.field, v.description)
@@ -95,7 +96,27 @@ def decode_catalog(
                 f"(also catalog[{seen[key]}])",
             )
         seen[key] = k
-    return fill_names(specs), False
+    return tuple(fill_names(specs)), tuple(errors.violations)
+
+
+def _instance_type_fields(t: rpb.InstanceType) -> dict[str, Any]:
+    return {
+        "name": t.name,
+        "provider": t.provider,
+        "region": t.region,
+        "family": t.family,
+        "architecture": t.architecture,
+        "vcpus": t.vcpus,
+        "memory_gib": t.memory_gib,
+        "gpu_count": t.gpu_count,
+        "gpu_model": t.gpu_model,
+        "gpu_memory_gib": t.gpu_memory_gib,
+        "hourly_price": t.hourly_price,
+        "spot_hourly_price": t.spot_hourly_price,
+        "features": frozenset(t.features),
+        "network_gbps": t.network_gbps,
+        "disk_iops": t.disk_iops,
+    }
 
 
 def _lookup(

@@ -33,6 +33,7 @@ _FINDINGS = {
     "optimized": rpb.FINDING_OPTIMIZED,
     "insufficient_data": rpb.FINDING_INSUFFICIENT_DATA,
 }
+_ACTION_TYPES = {t: pb.ActionType.Value(f"ACTION_TYPE_{t.value.upper()}") for t in ActionType}
 DIMENSION_METRIC = {
     "cpu": rpb.METRIC_CPU_PERCENT,
     "memory": rpb.METRIC_MEMORY_PERCENT,
@@ -126,11 +127,10 @@ def _add_plan(response: rpb.RightSizeResponse, plan: SavingsPlan) -> None:
     """Plan -> proto: the shared encoder for the plan, dict-built actions (thousands per plan)."""
     msg = plan_to_proto(plan.model_copy(update={"actions": []}))
     cur = plan.currency_code
-    action_type = {t: pb.ActionType.Value(f"ACTION_TYPE_{t.value.upper()}") for t in ActionType}
     for a in plan.actions:
         msg.actions.add(
             order=a.order,
-            type=action_type[a.type],
+            type=_ACTION_TYPES[a.type],
             description=a.description,
             target=a.target,
             offering_id=a.offering_id,
