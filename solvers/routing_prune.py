@@ -40,6 +40,8 @@ from solvers.routing_problem import BoolArray, FloatArray, IntArray, RoutingProb
 
 _REL = 1e-9
 _MAX_PAIRWISE_CELLS = 40_000_000
+_PLAIN_GROUPING_ROWS = 5_000  # below this a dict of row tuples beats a pandas groupby
+_NAN = object()
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,38 @@ def group_identical(columns: list[np.ndarray]) -> tuple[IntArray, IntArray]:
     """Groups of identical rows over ``columns``: (first row of each group, group of each row).
 
     Groups are numbered in order of first appearance, so the result is deterministic.
+    NaNs equal each other and ``-0.0`` equals ``0.0`` (pandas' grouping semantics).
     """
     if not columns or len(columns[0]) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if len(columns[0]) <= _PLAIN_GROUPING_ROWS:
+        return _group_rows_plain(columns)
+    return _group_rows_pandas(columns)
+
+
+def _group_rows_plain(columns: list[np.ndarray]) -> tuple[IntArray, IntArray]:
+    """:func:`group_identical` with a dict of row tuples (fast on small inputs)."""
+    index: dict[tuple[object, ...], int] = {}
+    first: list[int] = []
+    group: list[int] = []
+    for j, row in enumerate(zip(*(_hashable_cells(c) for c in columns), strict=True)):
+        g = index.setdefault(row, len(first))
+        if g == len(first):
+            first.append(j)
+        group.append(g)
+    return np.array(first, dtype=np.int64), np.array(group, dtype=np.int64)
+
+
+def _hashable_cells(column: np.ndarray) -> list[object]:
+    """A column's cells as Python values, every NaN replaced by one sentinel (NaN != NaN)."""
+    cells: list[object] = column.tolist()
+    if column.dtype.kind == "f" and np.isnan(column).any():
+        cells = [_NAN if cell != cell else cell for cell in cells]
+    return cells
+
+
+def _group_rows_pandas(columns: list[np.ndarray]) -> tuple[IntArray, IntArray]:
+    """:func:`group_identical` with a pandas groupby (fast on large inputs)."""
     frame = pd.DataFrame({f"c{i}": c for i, c in enumerate(columns)})
     codes = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
     _, first = np.unique(codes, return_index=True)

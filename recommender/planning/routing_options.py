@@ -13,6 +13,7 @@ price, a spot option.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -143,6 +144,12 @@ def _num(value: object) -> float:
 
 def default_offers() -> list[ComputeOffer]:
     """The bundled catalogue as compute offers (ids ``provider:region:name``)."""
+    return list(_default_offers())
+
+
+@cache
+def _default_offers() -> tuple[ComputeOffer, ...]:
+    """:func:`default_offers`, built once per process (bundled data, immutable models)."""
     out = []
     for row in default_compute_offers().to_dict("records"):
         instance = OfferInstance(
@@ -161,11 +168,17 @@ def default_offers() -> list[ComputeOffer]:
         )
         offer_id = f"{row['provider']}:{row['region']}:{row['name']}"
         out.append(ComputeOffer(offer_id=offer_id, instance=instance))
-    return out
+    return tuple(out)
 
 
 def default_api_offer_list() -> list[ModelApiOffer]:
     """The bundled litellm prices as API offers (processing location unknown)."""
+    return list(_default_api_offers())
+
+
+@cache
+def _default_api_offers() -> tuple[ModelApiOffer, ...]:
+    """:func:`default_api_offer_list`, built once per process (bundled data, immutable models)."""
     out = []
     for row in default_api_offers().to_dict("records"):
         out.append(
@@ -179,7 +192,7 @@ def default_api_offer_list() -> list[ModelApiOffer]:
                 max_output_tokens=int(_num(row["max_output_tokens"])),
             )
         )
-    return out
+    return tuple(out)
 
 
 def mentioned_ids(request: RoutingRequest) -> set[str]:
