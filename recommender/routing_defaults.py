@@ -56,6 +56,8 @@ REFERENCE_ACCELERATOR = "A100-80GB"
 # (min, max) watts per vCPU; CCF methodology averages.
 VCPU_WATTS = {"aws": (0.74, 3.5), "gcp": (0.71, 4.26), "azure": (0.78, 3.76)}
 PUE = {"aws": 1.135, "gcp": 1.1, "azure": 1.185}
+# (min, max) watts per vCPU of other providers: the mean of the three above.
+_MEAN_VCPU_WATTS = tuple(float(np.mean([v[i] for v in VCPU_WATTS.values()])) for i in (0, 1))
 DEFAULT_PUE = 1.58
 
 
@@ -354,10 +356,8 @@ def instance_power_kw(
 ) -> FloatArray:
     """Average power of running instances in kW, data-centre overhead included (CCF method)."""
     prov = np.char.lower(np.asarray(providers, dtype=str))
-    mean_min = float(np.mean([v[0] for v in VCPU_WATTS.values()]))
-    mean_max = float(np.mean([v[1] for v in VCPU_WATTS.values()]))
-    lo = np.full(len(prov), mean_min)
-    hi = np.full(len(prov), mean_max)
+    lo = np.full(len(prov), _MEAN_VCPU_WATTS[0])
+    hi = np.full(len(prov), _MEAN_VCPU_WATTS[1])
     pue = np.full(len(prov), DEFAULT_PUE)
     for name, (low, high) in VCPU_WATTS.items():
         hit = prov == name

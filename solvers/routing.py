@@ -117,12 +117,9 @@ class _Index:
             (problem.pool_link.pool, link_w[problem.pool_link.item]),
         ]
         for pool_idx, work_idx in entries:
-            if not len(pool_idx):
-                continue
-            pairs = np.unique(np.stack([pool_idx, work_idx], axis=1), axis=0)
-            for k, w in pairs:
-                pools[int(w)].add(int(k))
-                pool_workloads[int(k)].add(int(w))
+            for k, w in set(zip(pool_idx.tolist(), work_idx.tolist(), strict=True)):
+                pools[w].add(k)
+                pool_workloads[k].add(w)
         return _Index(
             split(problem.arc_workload), split(problem.unit_workload), split(link_w), pools, pool_workloads
         )

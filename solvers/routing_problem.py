@@ -140,18 +140,19 @@ class RoutingProblem:
         ):
             if len(idx) and (idx.min() < 0 or idx.max() >= bound):
                 raise ValueError(f"{name} has an index outside 0..{bound - 1}")
-        finite = (
-            self.arc_price,
-            self.arc_carbon,
-            self.link_load,
-            self.link_cost,
-            self.link_carbon,
-            self.pool_arc.coef,
-            self.pool_link.coef,
+        finite = np.concatenate(
+            [
+                self.arc_price,
+                self.arc_carbon,
+                self.link_load,
+                self.link_cost,
+                self.link_carbon,
+                self.pool_arc.coef,
+                self.pool_link.coef,
+            ]
         )
-        for arr in finite:
-            if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-                raise ValueError("prices, loads, costs, carbon and pool usage must be finite and >= 0")
+        if not np.all(np.isfinite(finite)) or np.any(finite < 0):
+            raise ValueError("prices, loads, costs, carbon and pool usage must be finite and >= 0")
         if np.any(np.isnan(self.pool_capacity)) or np.any(self.pool_capacity < 0):
             raise ValueError("pool capacities must be >= 0 (inf = unlimited)")
         if np.any(np.isnan(self.workload_carbon_cap)) or np.any(self.workload_carbon_cap < 0):

@@ -176,20 +176,7 @@ def _blocks(problem: RoutingProblem) -> Iterator[tuple[int, _Block]]:
         link_carbon[rows, cols] = problem.link_carbon[links]
         pa = pa_order[pa_bounds[w] : pa_bounds[w + 1]]
         pl = pl_order[pl_bounds[w] : pl_bounds[w + 1]]
-        pools, inverse = np.unique(
-            np.concatenate([problem.pool_arc.pool[pa], problem.pool_link.pool[pl]]), return_inverse=True
-        )
-        inverse = np.asarray(inverse).reshape(-1)
-        arc_pool = np.zeros((n_a, len(pools)))
-        arc_rows = arc_pos[problem.pool_arc.item[pa]]
-        np.add.at(arc_pool, (arc_rows, inverse[: len(pa)]), problem.pool_arc.coef[pa])
-        link_pool = np.zeros((n_a, n_u, len(pools)))
-        lk = problem.pool_link.item[pl]
-        np.add.at(
-            link_pool,
-            (arc_pos[problem.link_arc[lk]], unit_pos[problem.link_unit[lk]], inverse[len(pa) :]),
-            problem.pool_link.coef[pl],
-        )
+        arc_pool, link_pool = _pool_matrices(problem, pa, pl, arc_pos, unit_pos, n_a, n_u)
         block = _Block(
             arcs=arcs,
             integer=problem.arc_integer[arcs],
@@ -203,6 +190,38 @@ def _blocks(problem: RoutingProblem) -> Iterator[tuple[int, _Block]]:
             cap=float(problem.workload_carbon_cap[w]),
         )
         yield w, block
+
+
+def _pool_matrices(
+    problem: RoutingProblem,
+    pa: IntArray,
+    pl: IntArray,
+    arc_pos: IntArray,
+    unit_pos: IntArray,
+    n_a: int,
+    n_u: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Pool usage of one workload's arcs (arcs × pools) and links (arcs × units × pools).
+
+    ``pa``/``pl`` are its entries of ``pool_arc``/``pool_link``; the pools are those they name, in order.
+    """
+    if not len(pa) and not len(pl):
+        return np.zeros((n_a, 0)), np.zeros((n_a, n_u, 0))
+    pools, inverse = np.unique(
+        np.concatenate([problem.pool_arc.pool[pa], problem.pool_link.pool[pl]]), return_inverse=True
+    )
+    inverse = np.asarray(inverse).reshape(-1)
+    arc_pool = np.zeros((n_a, len(pools)))
+    arc_rows = arc_pos[problem.pool_arc.item[pa]]
+    np.add.at(arc_pool, (arc_rows, inverse[: len(pa)]), problem.pool_arc.coef[pa])
+    link_pool = np.zeros((n_a, n_u, len(pools)))
+    lk = problem.pool_link.item[pl]
+    np.add.at(
+        link_pool,
+        (arc_pos[problem.link_arc[lk]], unit_pos[problem.link_unit[lk]], inverse[len(pa) :]),
+        problem.pool_link.coef[pl],
+    )
+    return arc_pool, link_pool
 
 
 def _fallback_cost(block: _Block) -> float:
@@ -264,15 +283,21 @@ def _features(block: _Block, carbon_matters: bool) -> np.ndarray:
     return np.hstack(parts)
 
 
+def _row_groups(rows: np.ndarray) -> IntArray:
+    """Group of every row of a 2-D array, identical rows sharing one (``np.unique(axis=0)``'s
+    partition: ``-0.0 == 0.0``, a NaN equals nothing), numbered in order of first appearance.
+    """
+    index: dict[tuple[float, ...], int] = {}
+    return np.array([index.setdefault(tuple(row), len(index)) for row in rows.tolist()], dtype=np.int64)
+
+
 def _skyline(block: _Block, alive: BoolArray) -> BoolArray:
     """Among arcs identical except price (and carbon), keep the Pareto-cheapest."""
     idx = np.flatnonzero(alive)
     if len(idx) <= 1:
         return alive.copy()
     carbon_matters = bool(np.isfinite(block.cap))
-    feats = _features(block, carbon_matters)[idx]
-    _, group = np.unique(feats, axis=0, return_inverse=True)
-    group = np.asarray(group).reshape(-1)
+    group = _row_groups(_features(block, carbon_matters)[idx])
     price, carbon = block.price[idx], block.carbon[idx]
     order = np.lexsort((idx, carbon, price, group))
     sorted_group = group[order]

@@ -628,14 +628,12 @@ def _problem(
         workload_names=tuple(w.workload_id for w in request.workloads),
     )
     pool_workloads: list[set[int]] = [set() for _ in names]
-    pairs = np.concatenate(
-        [
-            np.stack([problem.pool_arc.pool, arc_workload[problem.pool_arc.item]], axis=1),
-            np.stack([problem.pool_link.pool, arc_workload[link_arc[problem.pool_link.item]]], axis=1),
-        ]
-    )
-    for k, w in np.unique(pairs, axis=0) if len(pairs) else []:
-        pool_workloads[int(k)].add(int(w))
+    for pool, work in (
+        (problem.pool_arc.pool, arc_workload[problem.pool_arc.item]),
+        (problem.pool_link.pool, arc_workload[link_arc[problem.pool_link.item]]),
+    ):
+        for k, w in zip(pool.tolist(), work.tolist(), strict=True):
+            pool_workloads[k].add(w)
     return problem, pool_workloads
 
 

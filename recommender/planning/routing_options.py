@@ -171,14 +171,9 @@ def _default_offers() -> tuple[ComputeOffer, ...]:
     return tuple(out)
 
 
-def default_api_offer_list() -> list[ModelApiOffer]:
-    """The bundled litellm prices as API offers (processing location unknown)."""
-    return list(_default_api_offers())
-
-
 @cache
 def _default_api_offers() -> tuple[ModelApiOffer, ...]:
-    """:func:`default_api_offer_list`, built once per process (bundled data, immutable models)."""
+    """The bundled litellm prices as API offers (processing location unknown); built once per process."""
     out = []
     for row in default_api_offers().to_dict("records"):
         out.append(
@@ -315,6 +310,16 @@ def build_compute_options(
         option_price=option_price,
         given_offers=n,
     )
+
+
+@cache
+def default_api_options() -> ApiOptions:
+    """:func:`build_api_options` of the bundled API offers, built once per process (arrays read-only)."""
+    apis = build_api_options(list(_default_api_offers()), defaulted=True)
+    for value in vars(apis).values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return apis
 
 
 def build_api_options(offers: list[ModelApiOffer], defaulted: bool) -> ApiOptions:

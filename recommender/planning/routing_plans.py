@@ -46,7 +46,7 @@ from recommender.planning.routing_options import (
     OptionNotes,
     build_api_options,
     build_compute_options,
-    default_api_offer_list,
+    default_api_options,
     default_offers,
     gpu_specs,
 )
@@ -84,15 +84,15 @@ def route_workloads(request: RoutingRequest, time_limit: float | None = None) ->
             f"No compute_offers given: using the server's default catalogue ({len(offers)} EC2 and GCP c2 "
             "offers; see recommender/data/routing/PROVENANCE.md)."
         )
-    api_list = list(request.api_offers)
-    if not api_list:
-        api_list = default_api_offer_list()
+    if request.api_offers:
+        apis = build_api_options(list(request.api_offers), defaulted=False)
+    else:
+        apis = default_api_options()
         notes.warnings.append(
-            f"No api_offers given: using the server's default token prices ({len(api_list)} litellm models); "
+            f"No api_offers given: using the server's default token prices ({apis.n} litellm models); "
             "their processing location is unknown, so workloads with a residency rule cannot use them."
         )
     options = build_compute_options(request, offers, specs, notes)
-    apis = build_api_options(api_list, defaulted=not request.api_offers)
     built = build_model(request, options, apis, specs)
     if built.rejections:
         shown = "; ".join(r.message for r in built.rejections[:5])
