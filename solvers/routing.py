@@ -280,9 +280,9 @@ def _solve_group(search: _Search, group: list[int], active: set[int]) -> _Outcom
 def _fast(search: _Search, w: int) -> _Outcome | None:
     """Exact closed-form / enumeration solution of a single pool-free workload, if its shape allows."""
     p, idx = search.problem, search.index
-    arcs, units, links = idx.arcs[w], idx.units[w], idx.links[w]
+    units, links = idx.units[w], idx.links[w]
     cap = float(p.workload_carbon_cap[w])
-    arcs = np.intersect1d(arcs, p.link_arc[links])
+    arcs = np.unique(p.link_arc[links])  # the workload's arcs that serve a unit (its links' arcs)
     if len(arcs) == 0:
         return None
     started = time.perf_counter()

@@ -88,8 +88,8 @@ def _group_rows_plain(columns: list[np.ndarray]) -> tuple[IntArray, IntArray]:
 def _hashable_cells(column: np.ndarray) -> list[object]:
     """A column's cells as Python values, every NaN replaced by one sentinel (NaN != NaN)."""
     cells: list[object] = column.tolist()
-    if column.dtype.kind == "f" and np.isnan(column).any():
-        cells = [_NAN if cell != cell else cell for cell in cells]
+    if column.dtype.kind == "f":
+        cells = [cell if cell == cell else _NAN for cell in cells]
     return cells
 
 
@@ -119,6 +119,12 @@ class _Block:
     link_pool: FloatArray  # arcs × units × pools
     cap: float
 
+    def pool_free(self) -> BoolArray:
+        """Arcs that use no pool, per instance or per share."""
+        if not self.arc_pool.shape[1]:
+            return np.ones(len(self.arcs), dtype=bool)
+        return np.asarray(~(self.arc_pool > 0).any(axis=1) & ~(self.link_pool > 0).any(axis=(1, 2)))
+
 
 def prune(problem: RoutingProblem) -> PruneResult:
     """Exact reductions (see the module docstring); returns the arcs to keep."""
@@ -141,6 +147,8 @@ def prune(problem: RoutingProblem) -> PruneResult:
 
 def _segments(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
     """Stable order of items by ``keys`` and the start of each key's segment (``n + 1`` bounds)."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64), np.zeros(n + 1, dtype=np.int64)
     order = np.argsort(keys, kind="stable").astype(np.int64)
     bounds = np.searchsorted(keys[order], np.arange(n + 1)).astype(np.int64)
     return order, bounds
@@ -227,7 +235,7 @@ def _pool_matrices(
 def _fallback_cost(block: _Block) -> float:
     """Cost of the cheapest pool-free placement found by two simple rules (inf if none)."""
     linked = np.isfinite(block.load)
-    pool_free = ~(block.arc_pool > 0).any(axis=1) & ~(block.link_pool > 0).any(axis=(1, 2))
+    pool_free = block.pool_free()
     best = np.inf
     full = pool_free & block.integer & linked.all(axis=1)
     if full.any():
@@ -262,8 +270,7 @@ def _costless(block: _Block, alive: BoolArray) -> BoolArray:
     if np.isfinite(block.cap):
         return alive
     costless = alive & (~block.integer | ((block.price == 0) & (block.carbon == 0)))
-    pool_free = ~(block.arc_pool > 0).any(axis=1) & ~(block.link_pool > 0).any(axis=(1, 2))
-    free = costless & pool_free
+    free = costless & block.pool_free()
     if not free.any():
         return alive
     linked = np.isfinite(block.load)
