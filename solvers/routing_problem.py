@@ -196,6 +196,8 @@ class RoutingProblem:
     def pool_usage(self, instances: FloatArray, shares: FloatArray) -> FloatArray:
         """Usage of every pool by a solution."""
         usage = np.zeros(self.n_pools)
+        if not self.n_pools:
+            return usage
         np.add.at(usage, self.pool_arc.pool, self.pool_arc.coef * instances[self.pool_arc.item])
         np.add.at(usage, self.pool_link.pool, self.pool_link.coef * shares[self.pool_link.item])
         return usage
@@ -229,6 +231,22 @@ class RoutingProblem:
         for k in np.flatnonzero(usage > self.pool_capacity + tol * np.maximum(1.0, usage)):
             out.append(f"{self.pool_name(int(k))} usage {usage[k]:.6g} > {self.pool_capacity[k]:.6g}")
         return out
+
+
+def segments(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
+    """Stable order of items by ``keys`` (each in ``0..n-1``) and where each key starts (``n + 1`` bounds)."""
+    if n == 1 or not len(keys):  # nothing to sort
+        bounds = np.zeros(n + 1, dtype=np.int64)
+        bounds[-1] = len(keys)
+        return np.arange(len(keys), dtype=np.int64), bounds
+    order = np.argsort(keys, kind="stable").astype(np.int64)
+    return order, np.searchsorted(keys[order], np.arange(n + 1)).astype(np.int64)
+
+
+def split_by(keys: IntArray, n: int) -> list[IntArray]:
+    """Items of each key ``0..n-1``, in index order."""
+    order, bounds = segments(keys, n)
+    return [order[bounds[i] : bounds[i + 1]] for i in range(n)]
 
 
 def min_instances(load: FloatArray, tol: float = 1e-9) -> FloatArray:

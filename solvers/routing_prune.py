@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from solvers.routing_problem import BoolArray, FloatArray, IntArray, RoutingProblem, min_instances
+from solvers.routing_problem import BoolArray, FloatArray, IntArray, RoutingProblem, min_instances, segments
 
 _REL = 1e-9
 _MAX_PAIRWISE_CELLS = 40_000_000
@@ -145,30 +145,21 @@ def prune(problem: RoutingProblem) -> PruneResult:
     return PruneResult(keep, n_bound, n_dom, ub)
 
 
-def _segments(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
-    """Stable order of items by ``keys`` and the start of each key's segment (``n + 1`` bounds)."""
-    if not len(keys):
-        return np.zeros(0, dtype=np.int64), np.zeros(n + 1, dtype=np.int64)
-    order = np.argsort(keys, kind="stable").astype(np.int64)
-    bounds = np.searchsorted(keys[order], np.arange(n + 1)).astype(np.int64)
-    return order, bounds
-
-
 def _blocks(problem: RoutingProblem) -> Iterator[tuple[int, _Block]]:
     """Dense per-workload matrices, one workload at a time, in index order."""
     n_w = problem.n_workloads
-    arc_order, arc_bounds = _segments(problem.arc_workload, n_w)
-    unit_order, unit_bounds = _segments(problem.unit_workload, n_w)
+    arc_order, arc_bounds = segments(problem.arc_workload, n_w)
+    unit_order, unit_bounds = segments(problem.unit_workload, n_w)
     unit_pos = np.empty(problem.n_units, dtype=np.int64)
     unit_pos[unit_order] = np.arange(problem.n_units) - np.repeat(unit_bounds[:-1], np.diff(unit_bounds))
     arc_pos = np.empty(problem.n_arcs, dtype=np.int64)
     arc_pos[arc_order] = np.arange(problem.n_arcs) - np.repeat(arc_bounds[:-1], np.diff(arc_bounds))
     link_w = problem.arc_workload[problem.link_arc]
-    link_order, link_bounds = _segments(link_w, n_w)
+    link_order, link_bounds = segments(link_w, n_w)
     pa_w = problem.arc_workload[problem.pool_arc.item]
-    pa_order, pa_bounds = _segments(pa_w, n_w)
+    pa_order, pa_bounds = segments(pa_w, n_w)
     pl_w = link_w[problem.pool_link.item]
-    pl_order, pl_bounds = _segments(pl_w, n_w)
+    pl_order, pl_bounds = segments(pl_w, n_w)
     for w in range(n_w):
         arcs = arc_order[arc_bounds[w] : arc_bounds[w + 1]]
         if len(arcs) == 0:

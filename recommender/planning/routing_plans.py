@@ -52,7 +52,7 @@ from recommender.planning.routing_options import (
 )
 from recommender.planning.summaries import solver_summary
 from solvers.routing import RoutingSolution, diagnose_infeasibility, solve_routing
-from solvers.routing_problem import FloatArray, IntArray
+from solvers.routing_problem import FloatArray, IntArray, split_by
 
 HORIZON_MONTHS = 12
 _OPTIMAL = "Optimal placement (self-hosting and model APIs)"
@@ -155,16 +155,10 @@ def route_workloads(request: RoutingRequest, time_limit: float | None = None) ->
 
 def _indexes(built: BuiltModel) -> tuple[list[IntArray], list[IntArray], FloatArray, FloatArray, FloatArray]:
     p = built.problem
-
-    def split(keys: IntArray, n: int) -> list[IntArray]:
-        order = np.argsort(keys, kind="stable").astype(np.int64)
-        bounds = np.searchsorted(keys[order], np.arange(n + 1))
-        return [order[bounds[i] : bounds[i + 1]] for i in range(n)]
-
     links = np.bincount(p.link_arc, minlength=p.n_arcs).astype(np.float64)
     load = np.bincount(p.link_arc, weights=p.link_load, minlength=p.n_arcs).astype(np.float64)
     cost = np.bincount(p.link_arc, weights=built.link_money_cost, minlength=p.n_arcs).astype(np.float64)
-    return split(p.arc_workload, p.n_workloads), split(p.link_arc, p.n_arcs), links, load, cost
+    return split_by(p.arc_workload, p.n_workloads), split_by(p.link_arc, p.n_arcs), links, load, cost
 
 
 def _quota_notes(request: RoutingRequest, built: BuiltModel, notes: OptionNotes) -> None:
