@@ -92,9 +92,11 @@ class _Arrays:
         default_factory=lambda: {name: [] for name in (*_ARC_FIELDS, *_LINK_FIELDS)}
     )
     n_arcs: int = 0
+    joined: dict[str, np.ndarray] = field(default_factory=dict)  # columns already concatenated
 
     def add(self, arcs: dict[str, np.ndarray], links: dict[str, np.ndarray]) -> None:
         """Append arcs (``arc_*`` columns) and their links (``link_arc`` relative to these arcs)."""
+        self.joined.clear()
         count = len(arcs["arc_option"])
         for name in _ARC_FIELDS:
             self.chunks[name].append(np.asarray(arcs[name]))
@@ -104,10 +106,12 @@ class _Arrays:
         self.n_arcs += count
 
     def column(self, name: str) -> np.ndarray:
-        """A whole column as one array."""
-        dtype = np.int64 if name in _INT_FIELDS else (bool if name in _BOOL_FIELDS else np.float64)
-        parts = self.chunks[name]
-        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+        """A whole column as one array (concatenated once; treat it as read-only)."""
+        if name not in self.joined:
+            dtype = np.int64 if name in _INT_FIELDS else (bool if name in _BOOL_FIELDS else np.float64)
+            parts = self.chunks[name]
+            self.joined[name] = np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+        return self.joined[name]
 
 
 @dataclass(frozen=True)
