@@ -115,7 +115,7 @@ class RoutingProblem:
 
     def check(self) -> None:
         """Raise ``ValueError`` when shapes, indices or values are inconsistent."""
-        n_u, n_a, n_l, n_k = self.n_units, self.n_arcs, self.n_links, self.n_pools
+        n_a, n_l = self.n_arcs, self.n_links
         for name, arr, size in (
             ("arc_integer", self.arc_integer, n_a),
             ("arc_price", self.arc_price, n_a),
@@ -128,18 +128,7 @@ class RoutingProblem:
         ):
             if len(arr) != size:
                 raise ValueError(f"{name} has {len(arr)} entries, expected {size}")
-        for name, idx, bound in (
-            ("unit_workload", self.unit_workload, self.n_workloads),
-            ("arc_workload", self.arc_workload, self.n_workloads),
-            ("link_unit", self.link_unit, n_u),
-            ("link_arc", self.link_arc, n_a),
-            ("pool_arc.pool", self.pool_arc.pool, n_k),
-            ("pool_arc.item", self.pool_arc.item, n_a),
-            ("pool_link.pool", self.pool_link.pool, n_k),
-            ("pool_link.item", self.pool_link.item, n_l),
-        ):
-            if len(idx) and (idx.min() < 0 or idx.max() >= bound):
-                raise ValueError(f"{name} has an index outside 0..{bound - 1}")
+        self._check_indices()
         finite = np.concatenate(
             [
                 self.arc_price,
@@ -153,14 +142,41 @@ class RoutingProblem:
         )
         if not np.all(np.isfinite(finite)) or np.any(finite < 0):
             raise ValueError("prices, loads, costs, carbon and pool usage must be finite and >= 0")
-        if np.any(np.isnan(self.pool_capacity)) or np.any(self.pool_capacity < 0):
-            raise ValueError("pool capacities must be >= 0 (inf = unlimited)")
-        if np.any(np.isnan(self.workload_carbon_cap)) or np.any(self.workload_carbon_cap < 0):
+        limits = np.concatenate([self.pool_capacity, self.workload_carbon_cap])
+        if np.any(np.isnan(limits)) or np.any(limits < 0):
+            if np.any(np.isnan(self.pool_capacity)) or np.any(self.pool_capacity < 0):
+                raise ValueError("pool capacities must be >= 0 (inf = unlimited)")
             raise ValueError("carbon caps must be >= 0 (inf = none)")
         if np.any(self.unit_workload[self.link_unit] != self.arc_workload[self.link_arc]):
             raise ValueError("a link joins a unit and an arc of different workloads")
         if np.any(~self.arc_integer[self.link_arc] & (self.link_load > 0)):
             raise ValueError("continuous (API) arcs carry no instance load")
+
+    def _check_indices(self) -> None:
+        """Raise ``ValueError`` naming the first index array with an entry out of range."""
+        present = [
+            (name, idx, bound)
+            for name, idx, bound in (
+                ("unit_workload", self.unit_workload, self.n_workloads),
+                ("arc_workload", self.arc_workload, self.n_workloads),
+                ("link_unit", self.link_unit, self.n_units),
+                ("link_arc", self.link_arc, self.n_arcs),
+                ("pool_arc.pool", self.pool_arc.pool, self.n_pools),
+                ("pool_arc.item", self.pool_arc.item, self.n_arcs),
+                ("pool_link.pool", self.pool_link.pool, self.n_pools),
+                ("pool_link.item", self.pool_link.item, self.n_links),
+            )
+            if len(idx)
+        ]
+        if not present:
+            return
+        flat = np.concatenate([idx for _, idx, _ in present])
+        bounds = np.repeat([bound for _, _, bound in present], [len(idx) for _, idx, _ in present])
+        if flat.min() >= 0 and np.all(flat < bounds):  # one vectorised test; names only on failure
+            return
+        for name, idx, bound in present:
+            if idx.min() < 0 or idx.max() >= bound:
+                raise ValueError(f"{name} has an index outside 0..{bound - 1}")
 
     def restricted(self, keep_arcs: BoolArray) -> RoutingProblem:
         """The same problem with only the arcs in ``keep_arcs`` (and their links)."""
