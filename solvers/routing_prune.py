@@ -74,23 +74,20 @@ def group_identical(columns: list[np.ndarray]) -> tuple[IntArray, IntArray]:
 
 def _group_rows_plain(columns: list[np.ndarray]) -> tuple[IntArray, IntArray]:
     """:func:`group_identical` with a dict of row tuples (fast on small inputs)."""
+    cells: list[list[object]] = [c.tolist() for c in columns]
+    floats = [i for i, c in enumerate(columns) if c.dtype.kind == "f"]
+    if floats and np.isnan(np.concatenate([columns[i] for i in floats])).any():
+        for i in floats:  # NaN != NaN: one sentinel stands for every NaN
+            cells[i] = [cell if cell == cell else _NAN for cell in cells[i]]
     index: dict[tuple[object, ...], int] = {}
     first: list[int] = []
     group: list[int] = []
-    for j, row in enumerate(zip(*(_hashable_cells(c) for c in columns), strict=True)):
+    for j, row in enumerate(zip(*cells, strict=True)):
         g = index.setdefault(row, len(first))
         if g == len(first):
             first.append(j)
         group.append(g)
     return np.array(first, dtype=np.int64), np.array(group, dtype=np.int64)
-
-
-def _hashable_cells(column: np.ndarray) -> list[object]:
-    """A column's cells as Python values, every NaN replaced by one sentinel (NaN != NaN)."""
-    cells: list[object] = column.tolist()
-    if column.dtype.kind == "f":
-        cells = [cell if cell == cell else _NAN for cell in cells]
-    return cells
 
 
 def _group_rows_pandas(columns: list[np.ndarray]) -> tuple[IntArray, IntArray]:

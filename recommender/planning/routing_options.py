@@ -210,7 +210,7 @@ def build_compute_options(
         ],
         dtype=object,
     )
-    unknown_country = int(np.count_nonzero(country == ""))
+    unknown_country = country.tolist().count("")
     if unknown_country:
         notes.warnings.append(
             f"{unknown_country} compute offer(s) have no known country; they never satisfy a residency rule."
