@@ -293,6 +293,8 @@ def _skyline(block: _Block, alive: BoolArray) -> BoolArray:
         return alive.copy()
     carbon_matters = bool(np.isfinite(block.cap))
     group = _row_groups(_features(block, carbon_matters)[idx])
+    if int(group.max()) + 1 == len(idx):  # groups are numbered 0, 1, ...: no two arcs alike
+        return alive.copy()
     price, carbon = block.price[idx], block.carbon[idx]
     order = np.lexsort((idx, carbon, price, group))
     sorted_group = group[order]
