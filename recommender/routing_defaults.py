@@ -56,6 +56,11 @@ REFERENCE_ACCELERATOR = "A100-80GB"
 # (min, max) watts per vCPU; CCF methodology averages.
 VCPU_WATTS = {"aws": (0.74, 3.5), "gcp": (0.71, 4.26), "azure": (0.78, 3.76)}
 PUE = {"aws": 1.135, "gcp": 1.1, "azure": 1.185}
+# (min, max) watts per vCPU of other providers: the mean of the three above.
+_MEAN_VCPU_WATTS = (
+    float(np.mean([v[0] for v in VCPU_WATTS.values()])),
+    float(np.mean([v[1] for v in VCPU_WATTS.values()])),
+)
 DEFAULT_PUE = 1.58
 
 
@@ -353,15 +358,11 @@ def instance_power_kw(
     providers: np.ndarray, vcpus: FloatArray, memory_gib: FloatArray, gpus: FloatArray, gpu_tdp: FloatArray
 ) -> FloatArray:
     """Average power of running instances in kW, data-centre overhead included (CCF method)."""
-    prov = np.char.lower(np.asarray(providers, dtype=str))
-    mean_min = float(np.mean([v[0] for v in VCPU_WATTS.values()]))
-    mean_max = float(np.mean([v[1] for v in VCPU_WATTS.values()]))
-    lo = np.full(len(prov), mean_min)
-    hi = np.full(len(prov), mean_max)
-    pue = np.full(len(prov), DEFAULT_PUE)
-    for name, (low, high) in VCPU_WATTS.items():
-        hit = prov == name
-        lo[hit], hi[hit], pue[hit] = low, high, PUE[name]
+    prov = np.char.lower(np.asarray(providers, dtype=str)).tolist()
+    watts_range = [VCPU_WATTS.get(p, _MEAN_VCPU_WATTS) for p in prov]
+    lo = np.array([low for low, _ in watts_range], dtype=np.float64)
+    hi = np.array([high for _, high in watts_range], dtype=np.float64)
+    pue = np.array([PUE.get(p, DEFAULT_PUE) for p in prov], dtype=np.float64)
     cpu = vcpus * (lo + 0.5 * (hi - lo))
     watts = cpu + memory_gib * MEMORY_WATTS_PER_GIB + gpus * gpu_tdp * GPU_POWER_SHARE
     return np.asarray(pue * watts / 1000.0, dtype=np.float64)

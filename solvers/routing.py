@@ -55,7 +55,7 @@ import pulp
 from solvers.pulp_runner import solve
 from solvers.result import BindingConstraint, SolveReport, SolveStatus, solver_name
 from solvers.routing_fast import cheapest_links, cover_knapsack
-from solvers.routing_problem import FloatArray, IntArray, RoutingProblem, min_instances
+from solvers.routing_problem import FloatArray, IntArray, RoutingProblem, min_instances, split_by
 from solvers.routing_prune import prune as prune_problem
 
 _TIGHT = 1e-7
@@ -103,12 +103,6 @@ class _Index:
     @staticmethod
     def of(problem: RoutingProblem) -> _Index:
         n_w = problem.n_workloads
-
-        def split(keys: IntArray) -> list[IntArray]:
-            order = np.argsort(keys, kind="stable").astype(np.int64)
-            bounds = np.searchsorted(keys[order], np.arange(n_w + 1))
-            return [order[bounds[w] : bounds[w + 1]] for w in range(n_w)]
-
         link_w = problem.arc_workload[problem.link_arc]
         pools: list[set[int]] = [set() for _ in range(n_w)]
         pool_workloads: list[set[int]] = [set() for _ in range(problem.n_pools)]
@@ -117,14 +111,15 @@ class _Index:
             (problem.pool_link.pool, link_w[problem.pool_link.item]),
         ]
         for pool_idx, work_idx in entries:
-            if not len(pool_idx):
-                continue
-            pairs = np.unique(np.stack([pool_idx, work_idx], axis=1), axis=0)
-            for k, w in pairs:
-                pools[int(w)].add(int(k))
-                pool_workloads[int(k)].add(int(w))
+            for k, w in set(zip(pool_idx.tolist(), work_idx.tolist(), strict=True)):
+                pools[w].add(k)
+                pool_workloads[k].add(w)
         return _Index(
-            split(problem.arc_workload), split(problem.unit_workload), split(link_w), pools, pool_workloads
+            split_by(problem.arc_workload, n_w),
+            split_by(problem.unit_workload, n_w),
+            split_by(link_w, n_w),
+            pools,
+            pool_workloads,
         )
 
 
@@ -283,9 +278,9 @@ def _solve_group(search: _Search, group: list[int], active: set[int]) -> _Outcom
 def _fast(search: _Search, w: int) -> _Outcome | None:
     """Exact closed-form / enumeration solution of a single pool-free workload, if its shape allows."""
     p, idx = search.problem, search.index
-    arcs, units, links = idx.arcs[w], idx.units[w], idx.links[w]
+    units, links = idx.units[w], idx.links[w]
     cap = float(p.workload_carbon_cap[w])
-    arcs = np.intersect1d(arcs, p.link_arc[links])
+    arcs = np.unique(p.link_arc[links])  # the workload's arcs that serve a unit (its links' arcs)
     if len(arcs) == 0:
         return None
     started = time.perf_counter()
@@ -518,8 +513,9 @@ def _binding(
             name = problem.pool_name(int(k))
             text = explain(name) if explain else f"{name} fully used: {usage[k]:.6g} of {cap:.6g}"
             out.append(BindingConstraint(name, text))
-    carbon = problem.workload_carbon(instances, shares)
-    for w in np.flatnonzero(np.isfinite(problem.workload_carbon_cap)):
+    capped = np.flatnonzero(np.isfinite(problem.workload_carbon_cap))
+    carbon = problem.workload_carbon(instances, shares) if len(capped) else np.zeros(0)
+    for w in capped:
         cap = float(problem.workload_carbon_cap[w])
         if carbon[w] >= cap * (1 - 1e-6) - 1e-12 and carbon[w] > 0:
             name = f"carbon_cap[{problem.workload_name(int(w))}]"

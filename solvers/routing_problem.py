@@ -115,7 +115,7 @@ class RoutingProblem:
 
     def check(self) -> None:
         """Raise ``ValueError`` when shapes, indices or values are inconsistent."""
-        n_u, n_a, n_l, n_k = self.n_units, self.n_arcs, self.n_links, self.n_pools
+        n_a, n_l = self.n_arcs, self.n_links
         for name, arr, size in (
             ("arc_integer", self.arc_integer, n_a),
             ("arc_price", self.arc_price, n_a),
@@ -128,38 +128,55 @@ class RoutingProblem:
         ):
             if len(arr) != size:
                 raise ValueError(f"{name} has {len(arr)} entries, expected {size}")
-        for name, idx, bound in (
-            ("unit_workload", self.unit_workload, self.n_workloads),
-            ("arc_workload", self.arc_workload, self.n_workloads),
-            ("link_unit", self.link_unit, n_u),
-            ("link_arc", self.link_arc, n_a),
-            ("pool_arc.pool", self.pool_arc.pool, n_k),
-            ("pool_arc.item", self.pool_arc.item, n_a),
-            ("pool_link.pool", self.pool_link.pool, n_k),
-            ("pool_link.item", self.pool_link.item, n_l),
-        ):
-            if len(idx) and (idx.min() < 0 or idx.max() >= bound):
-                raise ValueError(f"{name} has an index outside 0..{bound - 1}")
-        finite = (
-            self.arc_price,
-            self.arc_carbon,
-            self.link_load,
-            self.link_cost,
-            self.link_carbon,
-            self.pool_arc.coef,
-            self.pool_link.coef,
+        self._check_indices()
+        finite = np.concatenate(
+            [
+                self.arc_price,
+                self.arc_carbon,
+                self.link_load,
+                self.link_cost,
+                self.link_carbon,
+                self.pool_arc.coef,
+                self.pool_link.coef,
+            ]
         )
-        for arr in finite:
-            if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-                raise ValueError("prices, loads, costs, carbon and pool usage must be finite and >= 0")
-        if np.any(np.isnan(self.pool_capacity)) or np.any(self.pool_capacity < 0):
-            raise ValueError("pool capacities must be >= 0 (inf = unlimited)")
-        if np.any(np.isnan(self.workload_carbon_cap)) or np.any(self.workload_carbon_cap < 0):
+        if not np.all(np.isfinite(finite)) or np.any(finite < 0):
+            raise ValueError("prices, loads, costs, carbon and pool usage must be finite and >= 0")
+        limits = np.concatenate([self.pool_capacity, self.workload_carbon_cap])
+        if np.any(np.isnan(limits)) or np.any(limits < 0):
+            if np.any(np.isnan(self.pool_capacity)) or np.any(self.pool_capacity < 0):
+                raise ValueError("pool capacities must be >= 0 (inf = unlimited)")
             raise ValueError("carbon caps must be >= 0 (inf = none)")
         if np.any(self.unit_workload[self.link_unit] != self.arc_workload[self.link_arc]):
             raise ValueError("a link joins a unit and an arc of different workloads")
         if np.any(~self.arc_integer[self.link_arc] & (self.link_load > 0)):
             raise ValueError("continuous (API) arcs carry no instance load")
+
+    def _check_indices(self) -> None:
+        """Raise ``ValueError`` naming the first index array with an entry out of range."""
+        present = [
+            (name, idx, bound)
+            for name, idx, bound in (
+                ("unit_workload", self.unit_workload, self.n_workloads),
+                ("arc_workload", self.arc_workload, self.n_workloads),
+                ("link_unit", self.link_unit, self.n_units),
+                ("link_arc", self.link_arc, self.n_arcs),
+                ("pool_arc.pool", self.pool_arc.pool, self.n_pools),
+                ("pool_arc.item", self.pool_arc.item, self.n_arcs),
+                ("pool_link.pool", self.pool_link.pool, self.n_pools),
+                ("pool_link.item", self.pool_link.item, self.n_links),
+            )
+            if len(idx)
+        ]
+        if not present:
+            return
+        flat = np.concatenate([idx for _, idx, _ in present])
+        bounds = np.repeat([bound for _, _, bound in present], [len(idx) for _, idx, _ in present])
+        if flat.min() >= 0 and np.all(flat < bounds):  # one vectorised test; names only on failure
+            return
+        for name, idx, bound in present:
+            if idx.min() < 0 or idx.max() >= bound:
+                raise ValueError(f"{name} has an index outside 0..{bound - 1}")
 
     def restricted(self, keep_arcs: BoolArray) -> RoutingProblem:
         """The same problem with only the arcs in ``keep_arcs`` (and their links)."""
@@ -195,6 +212,8 @@ class RoutingProblem:
     def pool_usage(self, instances: FloatArray, shares: FloatArray) -> FloatArray:
         """Usage of every pool by a solution."""
         usage = np.zeros(self.n_pools)
+        if not self.n_pools:
+            return usage
         np.add.at(usage, self.pool_arc.pool, self.pool_arc.coef * instances[self.pool_arc.item])
         np.add.at(usage, self.pool_link.pool, self.pool_link.coef * shares[self.pool_link.item])
         return usage
@@ -228,6 +247,22 @@ class RoutingProblem:
         for k in np.flatnonzero(usage > self.pool_capacity + tol * np.maximum(1.0, usage)):
             out.append(f"{self.pool_name(int(k))} usage {usage[k]:.6g} > {self.pool_capacity[k]:.6g}")
         return out
+
+
+def segments(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
+    """Stable order of items by ``keys`` (each in ``0..n-1``) and where each key starts (``n + 1`` bounds)."""
+    if n == 1 or not len(keys):  # nothing to sort
+        bounds = np.zeros(n + 1, dtype=np.int64)
+        bounds[-1] = len(keys)
+        return np.arange(len(keys), dtype=np.int64), bounds
+    order = np.argsort(keys, kind="stable").astype(np.int64)
+    return order, np.searchsorted(keys[order], np.arange(n + 1)).astype(np.int64)
+
+
+def split_by(keys: IntArray, n: int) -> list[IntArray]:
+    """Items of each key ``0..n-1``, in index order."""
+    order, bounds = segments(keys, n)
+    return [order[bounds[i] : bounds[i + 1]] for i in range(n)]
 
 
 def min_instances(load: FloatArray, tol: float = 1e-9) -> FloatArray:

@@ -36,10 +36,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from solvers.routing_problem import BoolArray, FloatArray, IntArray, RoutingProblem, min_instances
+from solvers.routing_problem import BoolArray, FloatArray, IntArray, RoutingProblem, min_instances, segments
 
 _REL = 1e-9
 _MAX_PAIRWISE_CELLS = 40_000_000
+_PLAIN_GROUPING_ROWS = 5_000  # below this a dict of row tuples beats a pandas groupby
+_NAN = object()
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,35 @@ def group_identical(columns: list[np.ndarray]) -> tuple[IntArray, IntArray]:
     """Groups of identical rows over ``columns``: (first row of each group, group of each row).
 
     Groups are numbered in order of first appearance, so the result is deterministic.
+    NaNs equal each other and ``-0.0`` equals ``0.0`` (pandas' grouping semantics).
     """
     if not columns or len(columns[0]) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if len(columns[0]) <= _PLAIN_GROUPING_ROWS:
+        return _group_rows_plain(columns)
+    return _group_rows_pandas(columns)
+
+
+def _group_rows_plain(columns: list[np.ndarray]) -> tuple[IntArray, IntArray]:
+    """:func:`group_identical` with a dict of row tuples (fast on small inputs)."""
+    cells: list[list[object]] = [c.tolist() for c in columns]
+    floats = [i for i, c in enumerate(columns) if c.dtype.kind == "f"]
+    if floats and np.isnan(np.concatenate([columns[i] for i in floats])).any():
+        for i in floats:  # NaN != NaN: one sentinel stands for every NaN
+            cells[i] = [cell if cell == cell else _NAN for cell in cells[i]]
+    index: dict[tuple[object, ...], int] = {}
+    first: list[int] = []
+    group: list[int] = []
+    for j, row in enumerate(zip(*cells, strict=True)):
+        g = index.setdefault(row, len(first))
+        if g == len(first):
+            first.append(j)
+        group.append(g)
+    return np.array(first, dtype=np.int64), np.array(group, dtype=np.int64)
+
+
+def _group_rows_pandas(columns: list[np.ndarray]) -> tuple[IntArray, IntArray]:
+    """:func:`group_identical` with a pandas groupby (fast on large inputs)."""
     frame = pd.DataFrame({f"c{i}": c for i, c in enumerate(columns)})
     codes = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
     _, first = np.unique(codes, return_index=True)
@@ -88,6 +116,12 @@ class _Block:
     link_pool: FloatArray  # arcs × units × pools
     cap: float
 
+    def pool_free(self) -> BoolArray:
+        """Arcs that use no pool, per instance or per share."""
+        if not self.arc_pool.shape[1]:
+            return np.ones(len(self.arcs), dtype=bool)
+        return np.asarray(~(self.arc_pool > 0).any(axis=1) & ~(self.link_pool > 0).any(axis=(1, 2)))
+
 
 def prune(problem: RoutingProblem) -> PruneResult:
     """Exact reductions (see the module docstring); returns the arcs to keep."""
@@ -108,28 +142,21 @@ def prune(problem: RoutingProblem) -> PruneResult:
     return PruneResult(keep, n_bound, n_dom, ub)
 
 
-def _segments(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
-    """Stable order of items by ``keys`` and the start of each key's segment (``n + 1`` bounds)."""
-    order = np.argsort(keys, kind="stable").astype(np.int64)
-    bounds = np.searchsorted(keys[order], np.arange(n + 1)).astype(np.int64)
-    return order, bounds
-
-
 def _blocks(problem: RoutingProblem) -> Iterator[tuple[int, _Block]]:
     """Dense per-workload matrices, one workload at a time, in index order."""
     n_w = problem.n_workloads
-    arc_order, arc_bounds = _segments(problem.arc_workload, n_w)
-    unit_order, unit_bounds = _segments(problem.unit_workload, n_w)
+    arc_order, arc_bounds = segments(problem.arc_workload, n_w)
+    unit_order, unit_bounds = segments(problem.unit_workload, n_w)
     unit_pos = np.empty(problem.n_units, dtype=np.int64)
     unit_pos[unit_order] = np.arange(problem.n_units) - np.repeat(unit_bounds[:-1], np.diff(unit_bounds))
     arc_pos = np.empty(problem.n_arcs, dtype=np.int64)
     arc_pos[arc_order] = np.arange(problem.n_arcs) - np.repeat(arc_bounds[:-1], np.diff(arc_bounds))
     link_w = problem.arc_workload[problem.link_arc]
-    link_order, link_bounds = _segments(link_w, n_w)
+    link_order, link_bounds = segments(link_w, n_w)
     pa_w = problem.arc_workload[problem.pool_arc.item]
-    pa_order, pa_bounds = _segments(pa_w, n_w)
+    pa_order, pa_bounds = segments(pa_w, n_w)
     pl_w = link_w[problem.pool_link.item]
-    pl_order, pl_bounds = _segments(pl_w, n_w)
+    pl_order, pl_bounds = segments(pl_w, n_w)
     for w in range(n_w):
         arcs = arc_order[arc_bounds[w] : arc_bounds[w + 1]]
         if len(arcs) == 0:
@@ -145,20 +172,7 @@ def _blocks(problem: RoutingProblem) -> Iterator[tuple[int, _Block]]:
         link_carbon[rows, cols] = problem.link_carbon[links]
         pa = pa_order[pa_bounds[w] : pa_bounds[w + 1]]
         pl = pl_order[pl_bounds[w] : pl_bounds[w + 1]]
-        pools, inverse = np.unique(
-            np.concatenate([problem.pool_arc.pool[pa], problem.pool_link.pool[pl]]), return_inverse=True
-        )
-        inverse = np.asarray(inverse).reshape(-1)
-        arc_pool = np.zeros((n_a, len(pools)))
-        arc_rows = arc_pos[problem.pool_arc.item[pa]]
-        np.add.at(arc_pool, (arc_rows, inverse[: len(pa)]), problem.pool_arc.coef[pa])
-        link_pool = np.zeros((n_a, n_u, len(pools)))
-        lk = problem.pool_link.item[pl]
-        np.add.at(
-            link_pool,
-            (arc_pos[problem.link_arc[lk]], unit_pos[problem.link_unit[lk]], inverse[len(pa) :]),
-            problem.pool_link.coef[pl],
-        )
+        arc_pool, link_pool = _pool_matrices(problem, pa, pl, arc_pos, unit_pos, n_a, n_u)
         block = _Block(
             arcs=arcs,
             integer=problem.arc_integer[arcs],
@@ -174,10 +188,42 @@ def _blocks(problem: RoutingProblem) -> Iterator[tuple[int, _Block]]:
         yield w, block
 
 
+def _pool_matrices(
+    problem: RoutingProblem,
+    pa: IntArray,
+    pl: IntArray,
+    arc_pos: IntArray,
+    unit_pos: IntArray,
+    n_a: int,
+    n_u: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Pool usage of one workload's arcs (arcs × pools) and links (arcs × units × pools).
+
+    ``pa``/``pl`` are its entries of ``pool_arc``/``pool_link``; the pools are those they name, in order.
+    """
+    if not len(pa) and not len(pl):
+        return np.zeros((n_a, 0)), np.zeros((n_a, n_u, 0))
+    pools, inverse = np.unique(
+        np.concatenate([problem.pool_arc.pool[pa], problem.pool_link.pool[pl]]), return_inverse=True
+    )
+    inverse = np.asarray(inverse).reshape(-1)
+    arc_pool = np.zeros((n_a, len(pools)))
+    arc_rows = arc_pos[problem.pool_arc.item[pa]]
+    np.add.at(arc_pool, (arc_rows, inverse[: len(pa)]), problem.pool_arc.coef[pa])
+    link_pool = np.zeros((n_a, n_u, len(pools)))
+    lk = problem.pool_link.item[pl]
+    np.add.at(
+        link_pool,
+        (arc_pos[problem.link_arc[lk]], unit_pos[problem.link_unit[lk]], inverse[len(pa) :]),
+        problem.pool_link.coef[pl],
+    )
+    return arc_pool, link_pool
+
+
 def _fallback_cost(block: _Block) -> float:
     """Cost of the cheapest pool-free placement found by two simple rules (inf if none)."""
     linked = np.isfinite(block.load)
-    pool_free = ~(block.arc_pool > 0).any(axis=1) & ~(block.link_pool > 0).any(axis=(1, 2))
+    pool_free = block.pool_free()
     best = np.inf
     full = pool_free & block.integer & linked.all(axis=1)
     if full.any():
@@ -212,8 +258,7 @@ def _costless(block: _Block, alive: BoolArray) -> BoolArray:
     if np.isfinite(block.cap):
         return alive
     costless = alive & (~block.integer | ((block.price == 0) & (block.carbon == 0)))
-    pool_free = ~(block.arc_pool > 0).any(axis=1) & ~(block.link_pool > 0).any(axis=(1, 2))
-    free = costless & pool_free
+    free = costless & block.pool_free()
     if not free.any():
         return alive
     linked = np.isfinite(block.load)
@@ -233,15 +278,23 @@ def _features(block: _Block, carbon_matters: bool) -> np.ndarray:
     return np.hstack(parts)
 
 
+def _row_groups(rows: np.ndarray) -> IntArray:
+    """Group of every row of a 2-D array, identical rows sharing one (``np.unique(axis=0)``'s
+    partition: ``-0.0 == 0.0``, a NaN equals nothing), numbered in order of first appearance.
+    """
+    index: dict[tuple[float, ...], int] = {}
+    return np.array([index.setdefault(tuple(row), len(index)) for row in rows.tolist()], dtype=np.int64)
+
+
 def _skyline(block: _Block, alive: BoolArray) -> BoolArray:
     """Among arcs identical except price (and carbon), keep the Pareto-cheapest."""
     idx = np.flatnonzero(alive)
     if len(idx) <= 1:
         return alive.copy()
     carbon_matters = bool(np.isfinite(block.cap))
-    feats = _features(block, carbon_matters)[idx]
-    _, group = np.unique(feats, axis=0, return_inverse=True)
-    group = np.asarray(group).reshape(-1)
+    group = _row_groups(_features(block, carbon_matters)[idx])
+    if int(group.max()) + 1 == len(idx):  # groups are numbered 0, 1, ...: no two arcs alike
+        return alive.copy()
     price, carbon = block.price[idx], block.carbon[idx]
     order = np.lexsort((idx, carbon, price, group))
     sorted_group = group[order]

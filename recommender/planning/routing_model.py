@@ -43,7 +43,7 @@ from recommender.planning.routing_options import (
     compute_mentions,
     residency_mask,
 )
-from recommender.planning.routing_throughput import batch_speed, hardware_index, llm_throughput
+from recommender.planning.routing_throughput import HardwareIndex, batch_speed, hardware_index, llm_throughput
 from recommender.routing_defaults import (
     REFERENCE_ACCELERATOR,
     GpuSpec,
@@ -92,9 +92,11 @@ class _Arrays:
         default_factory=lambda: {name: [] for name in (*_ARC_FIELDS, *_LINK_FIELDS)}
     )
     n_arcs: int = 0
+    joined: dict[str, np.ndarray] = field(default_factory=dict)  # columns already concatenated
 
     def add(self, arcs: dict[str, np.ndarray], links: dict[str, np.ndarray]) -> None:
         """Append arcs (``arc_*`` columns) and their links (``link_arc`` relative to these arcs)."""
+        self.joined.clear()
         count = len(arcs["arc_option"])
         for name in _ARC_FIELDS:
             self.chunks[name].append(np.asarray(arcs[name]))
@@ -104,10 +106,12 @@ class _Arrays:
         self.n_arcs += count
 
     def column(self, name: str) -> np.ndarray:
-        """A whole column as one array."""
-        dtype = np.int64 if name in _INT_FIELDS else (bool if name in _BOOL_FIELDS else np.float64)
-        parts = self.chunks[name]
-        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+        """A whole column as one array (concatenated once; treat it as read-only)."""
+        if name not in self.joined:
+            dtype = np.int64 if name in _INT_FIELDS else (bool if name in _BOOL_FIELDS else np.float64)
+            parts = self.chunks[name]
+            self.joined[name] = np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+        return self.joined[name]
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,7 @@ def build_model(
     rule_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[BoolArray, BoolArray]] = {}
     mention_cache: dict[tuple[str, ...], BoolArray] = {}
     speed_cache: dict[str, FloatArray] = {}
-    hardware = hardware_index(options, request.throughput_profiles)
+    hardware: HardwareIndex | None = None  # built for the first LLM workload
     for w, workload in enumerate(request.workloads):
         rule = workload.residency if workload.residency is not None else policy.default_residency
         rule_key = (tuple(rule.allowed_countries), tuple(rule.allowed_regions))
@@ -211,6 +215,8 @@ def build_model(
                         piece.output_tokens,
                     )
                 )
+            if hardware is None:
+                hardware = hardware_index(options, request.throughput_profiles)
             through = llm_throughput(demand, wl_slices, options, request.throughput_profiles, specs, hardware)
             rate = through.requests_per_second[g_of][:, [p[0] for p in pieces]] * capacity_factor[:, None]
             lam = np.array([u.rate for u in units[first_unit:]])
@@ -331,56 +337,13 @@ def build_model(
             w, workload, rejections, capable, tpot_ok, resid, listed, spot_ok, must, never,
             api_capable, api_resid, api_listed, allowed, api_ok, load, options,
         )  # fmt: skip
-        # arcs
+        arc_prices = (option_price, options.option_price, option_carbon)
         picked = np.flatnonzero(allowed)
-        sub = load[picked]
-        rows, cols = np.nonzero(np.isfinite(sub))
-        link_money = money[picked][rows, cols]
-        link_kg = link_carbon[picked][rows, cols]
-        arrays.add(
-            {
-                "arc_workload": np.full(len(picked), w),
-                "arc_integer": np.ones(len(picked), dtype=bool),
-                "arc_option": picked,
-                "arc_api": np.zeros(len(picked), dtype=bool),
-                "arc_price": np.zeros(len(picked)) if is_batch else option_price[picked],
-                "arc_money": np.zeros(len(picked)) if is_batch else options.option_price[picked],
-                "arc_carbon": np.zeros(len(picked)) if is_batch else option_carbon[picked],
-            },
-            {
-                "link_unit": first_unit + cols,
-                "link_arc": rows,
-                "link_load": sub[rows, cols],
-                "link_money": link_money,
-                "link_carbon": link_kg,
-                "link_cost": link_money + link_kg * cp_per_kg,
-                "link_tpm": np.zeros(len(rows)),
-            },
+        _add_compute_arcs(
+            arrays, w, first_unit, picked, load, money, link_carbon, is_batch, arc_prices, cp_per_kg
         )
         picked = np.flatnonzero(api_ok)
-        rows, cols = np.nonzero(api_capable[picked])
-        link_money = api_money[picked][rows, cols]
-        link_kg = api_carbon[picked][rows, cols]
-        arrays.add(
-            {
-                "arc_workload": np.full(len(picked), w),
-                "arc_integer": np.zeros(len(picked), dtype=bool),
-                "arc_option": picked,
-                "arc_api": np.ones(len(picked), dtype=bool),
-                "arc_price": np.zeros(len(picked)),
-                "arc_money": np.zeros(len(picked)),
-                "arc_carbon": np.zeros(len(picked)),
-            },
-            {
-                "link_unit": first_unit + cols,
-                "link_arc": rows,
-                "link_load": np.zeros(len(rows)),
-                "link_money": link_money,
-                "link_carbon": link_kg,
-                "link_cost": link_money + link_kg * cp_per_kg,
-                "link_tpm": np.asarray(api_tpm)[picked][rows, cols],
-            },
-        )
+        _add_api_arcs(arrays, w, first_unit, picked, api_capable, api_money, api_carbon, api_tpm, cp_per_kg)
         candidate_pairs += int(allowed.sum() + api_ok.sum())
         sources.append(source)
     problem, pool_workloads = _problem(request, options, apis, arrays, units)
@@ -402,6 +365,90 @@ def build_model(
         residency_only_cost=residency_only,
         rejections=rejections,
         estimated=estimated,
+    )
+
+
+def _add_compute_arcs(
+    arrays: _Arrays,
+    w: int,
+    first_unit: int,
+    picked: IntArray,
+    load: FloatArray,
+    money: FloatArray,
+    link_carbon: FloatArray,
+    is_batch: bool,
+    arc_prices: tuple[FloatArray, FloatArray, FloatArray],
+    cp_per_kg: float,
+) -> None:
+    """Instance arcs of workload ``w`` on the ``picked`` compute options, linked to the units they can serve.
+
+    ``arc_prices``: per option, the model price (carbon priced in), money price and carbon per instance.
+    """
+    if not len(picked):
+        return
+    price, money_price, carbon = arc_prices
+    sub = load[picked]
+    rows, cols = np.nonzero(np.isfinite(sub))
+    link_money = money[picked][rows, cols]
+    link_kg = link_carbon[picked][rows, cols]
+    arrays.add(
+        {
+            "arc_workload": np.full(len(picked), w),
+            "arc_integer": np.ones(len(picked), dtype=bool),
+            "arc_option": picked,
+            "arc_api": np.zeros(len(picked), dtype=bool),
+            "arc_price": np.zeros(len(picked)) if is_batch else price[picked],
+            "arc_money": np.zeros(len(picked)) if is_batch else money_price[picked],
+            "arc_carbon": np.zeros(len(picked)) if is_batch else carbon[picked],
+        },
+        {
+            "link_unit": first_unit + cols,
+            "link_arc": rows,
+            "link_load": sub[rows, cols],
+            "link_money": link_money,
+            "link_carbon": link_kg,
+            "link_cost": link_money + link_kg * cp_per_kg,
+            "link_tpm": np.zeros(len(rows)),
+        },
+    )
+
+
+def _add_api_arcs(
+    arrays: _Arrays,
+    w: int,
+    first_unit: int,
+    picked: IntArray,
+    capable: np.ndarray,
+    money: FloatArray,
+    carbon: FloatArray,
+    tpm: np.ndarray,
+    cp_per_kg: float,
+) -> None:
+    """API arcs of workload ``w`` on the ``picked`` APIs, linked to the units they can serve."""
+    if not len(picked):
+        return
+    rows, cols = np.nonzero(capable[picked])
+    link_money = money[picked][rows, cols]
+    link_kg = carbon[picked][rows, cols]
+    arrays.add(
+        {
+            "arc_workload": np.full(len(picked), w),
+            "arc_integer": np.zeros(len(picked), dtype=bool),
+            "arc_option": picked,
+            "arc_api": np.ones(len(picked), dtype=bool),
+            "arc_price": np.zeros(len(picked)),
+            "arc_money": np.zeros(len(picked)),
+            "arc_carbon": np.zeros(len(picked)),
+        },
+        {
+            "link_unit": first_unit + cols,
+            "link_arc": rows,
+            "link_load": np.zeros(len(rows)),
+            "link_money": link_money,
+            "link_carbon": link_kg,
+            "link_cost": link_money + link_kg * cp_per_kg,
+            "link_tpm": np.asarray(tpm)[picked][rows, cols],
+        },
     )
 
 
@@ -628,14 +675,12 @@ def _problem(
         workload_names=tuple(w.workload_id for w in request.workloads),
     )
     pool_workloads: list[set[int]] = [set() for _ in names]
-    pairs = np.concatenate(
-        [
-            np.stack([problem.pool_arc.pool, arc_workload[problem.pool_arc.item]], axis=1),
-            np.stack([problem.pool_link.pool, arc_workload[link_arc[problem.pool_link.item]]], axis=1),
-        ]
-    )
-    for k, w in np.unique(pairs, axis=0) if len(pairs) else []:
-        pool_workloads[int(k)].add(int(w))
+    for pool, work in (
+        (problem.pool_arc.pool, arc_workload[problem.pool_arc.item]),
+        (problem.pool_link.pool, arc_workload[link_arc[problem.pool_link.item]]),
+    ):
+        for k, w in zip(pool.tolist(), work.tolist(), strict=True):
+            pool_workloads[k].add(w)
     return problem, pool_workloads
 
 

@@ -13,6 +13,7 @@ price, a spot option.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -143,6 +144,12 @@ def _num(value: object) -> float:
 
 def default_offers() -> list[ComputeOffer]:
     """The bundled catalogue as compute offers (ids ``provider:region:name``)."""
+    return list(_default_offers())
+
+
+@cache
+def _default_offers() -> tuple[ComputeOffer, ...]:
+    """:func:`default_offers`, built once per process (bundled data, immutable models)."""
     out = []
     for row in default_compute_offers().to_dict("records"):
         instance = OfferInstance(
@@ -161,11 +168,12 @@ def default_offers() -> list[ComputeOffer]:
         )
         offer_id = f"{row['provider']}:{row['region']}:{row['name']}"
         out.append(ComputeOffer(offer_id=offer_id, instance=instance))
-    return out
+    return tuple(out)
 
 
-def default_api_offer_list() -> list[ModelApiOffer]:
-    """The bundled litellm prices as API offers (processing location unknown)."""
+@cache
+def _default_api_offers() -> tuple[ModelApiOffer, ...]:
+    """The bundled litellm prices as API offers (processing location unknown); built once per process."""
     out = []
     for row in default_api_offers().to_dict("records"):
         out.append(
@@ -179,7 +187,7 @@ def default_api_offer_list() -> list[ModelApiOffer]:
                 max_output_tokens=int(_num(row["max_output_tokens"])),
             )
         )
-    return out
+    return tuple(out)
 
 
 def mentioned_ids(request: RoutingRequest) -> set[str]:
@@ -202,7 +210,7 @@ def build_compute_options(
         ],
         dtype=object,
     )
-    unknown_country = int(np.count_nonzero(country == ""))
+    unknown_country = country.tolist().count("")
     if unknown_country:
         notes.warnings.append(
             f"{unknown_country} compute offer(s) have no known country; they never satisfy a residency rule."
@@ -302,6 +310,16 @@ def build_compute_options(
         option_price=option_price,
         given_offers=n,
     )
+
+
+@cache
+def default_api_options() -> ApiOptions:
+    """:func:`build_api_options` of the bundled API offers, built once per process (arrays read-only)."""
+    apis = build_api_options(list(_default_api_offers()), defaulted=True)
+    for value in vars(apis).values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return apis
 
 
 def build_api_options(offers: list[ModelApiOffer], defaulted: bool) -> ApiOptions:

@@ -46,13 +46,13 @@ from recommender.planning.routing_options import (
     OptionNotes,
     build_api_options,
     build_compute_options,
-    default_api_offer_list,
+    default_api_options,
     default_offers,
     gpu_specs,
 )
 from recommender.planning.summaries import solver_summary
 from solvers.routing import RoutingSolution, diagnose_infeasibility, solve_routing
-from solvers.routing_problem import FloatArray, IntArray
+from solvers.routing_problem import FloatArray, IntArray, split_by
 
 HORIZON_MONTHS = 12
 _OPTIMAL = "Optimal placement (self-hosting and model APIs)"
@@ -84,15 +84,15 @@ def route_workloads(request: RoutingRequest, time_limit: float | None = None) ->
             f"No compute_offers given: using the server's default catalogue ({len(offers)} EC2 and GCP c2 "
             "offers; see recommender/data/routing/PROVENANCE.md)."
         )
-    api_list = list(request.api_offers)
-    if not api_list:
-        api_list = default_api_offer_list()
+    if request.api_offers:
+        apis = build_api_options(list(request.api_offers), defaulted=False)
+    else:
+        apis = default_api_options()
         notes.warnings.append(
-            f"No api_offers given: using the server's default token prices ({len(api_list)} litellm models); "
+            f"No api_offers given: using the server's default token prices ({apis.n} litellm models); "
             "their processing location is unknown, so workloads with a residency rule cannot use them."
         )
     options = build_compute_options(request, offers, specs, notes)
-    apis = build_api_options(api_list, defaulted=not request.api_offers)
     built = build_model(request, options, apis, specs)
     if built.rejections:
         shown = "; ".join(r.message for r in built.rejections[:5])
@@ -155,16 +155,10 @@ def route_workloads(request: RoutingRequest, time_limit: float | None = None) ->
 
 def _indexes(built: BuiltModel) -> tuple[list[IntArray], list[IntArray], FloatArray, FloatArray, FloatArray]:
     p = built.problem
-
-    def split(keys: IntArray, n: int) -> list[IntArray]:
-        order = np.argsort(keys, kind="stable").astype(np.int64)
-        bounds = np.searchsorted(keys[order], np.arange(n + 1))
-        return [order[bounds[i] : bounds[i + 1]] for i in range(n)]
-
     links = np.bincount(p.link_arc, minlength=p.n_arcs).astype(np.float64)
     load = np.bincount(p.link_arc, weights=p.link_load, minlength=p.n_arcs).astype(np.float64)
     cost = np.bincount(p.link_arc, weights=built.link_money_cost, minlength=p.n_arcs).astype(np.float64)
-    return split(p.arc_workload, p.n_workloads), split(p.link_arc, p.n_arcs), links, load, cost
+    return split_by(p.arc_workload, p.n_workloads), split_by(p.link_arc, p.n_arcs), links, load, cost
 
 
 def _quota_notes(request: RoutingRequest, built: BuiltModel, notes: OptionNotes) -> None:

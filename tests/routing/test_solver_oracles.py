@@ -14,8 +14,8 @@ import pytest
 
 from solvers.routing import assert_feasible, diagnose_infeasibility, solve_routing
 from solvers.routing_fast import cover_knapsack
-from solvers.routing_problem import PoolUsage, RoutingProblem
-from solvers.routing_prune import group_identical, prune
+from solvers.routing_problem import PoolUsage, RoutingProblem, segments
+from solvers.routing_prune import _group_rows_pandas, _group_rows_plain, _row_groups, group_identical, prune
 from tests.routing.generators import random_problem
 from tests.routing.oracle import brute_force_optimum, scipy_optimum
 
@@ -147,6 +147,44 @@ def test_group_identical_is_deterministic() -> None:
     first, group = group_identical([np.array(["a", "b", "a", "c", "b"]), np.array([1.0, 2.0, 1.0, 3.0, 2.0])])
     assert first.tolist() == [0, 1, 3]
     assert group.tolist() == [0, 1, 0, 2, 1]
+
+
+def test_group_identical_small_and_large_paths_agree() -> None:
+    """The dict path (small inputs) groups exactly like pandas: NaN == NaN, -0.0 == 0.0."""
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 40))
+        columns = [
+            rng.choice(np.array(["a", "b", "", "B"]), n)
+            if rng.random() < 0.4
+            else rng.choice(np.array([0.0, -0.0, np.nan, 1.5, np.inf]), n)
+            for _ in range(int(rng.integers(1, 5)))
+        ]
+        plain, frame = _group_rows_plain(columns), _group_rows_pandas(columns)
+        assert plain[0].tolist() == frame[0].tolist() and plain[1].tolist() == frame[1].tolist()
+
+
+def test_row_groups_partition_like_numpy_unique() -> None:
+    """The skyline's dict grouping splits rows exactly as np.unique(axis=0): -0.0 == 0.0, NaN unique."""
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        rows = rng.choice(np.array([0.0, -0.0, np.nan, 1.0, np.inf]), (int(rng.integers(1, 12)), 3))
+        _, inverse = np.unique(rows, axis=0, return_inverse=True)
+        inverse = np.asarray(inverse).reshape(-1)
+        groups = _row_groups(rows)
+        same = groups[:, None] == groups[None, :]
+        assert (same == (inverse[:, None] == inverse[None, :])).all()
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5])
+def test_segments_match_a_stable_sort(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for size in (0, 1, 7):
+        keys = rng.integers(0, max(n, 1), size) if n else np.zeros(0, dtype=np.int64)
+        order, bounds = segments(keys, n)
+        expected = np.argsort(keys, kind="stable")
+        assert order.tolist() == expected.tolist()
+        assert bounds.tolist() == np.searchsorted(keys[expected], np.arange(n + 1)).tolist()
 
 
 def _enumerate_cover(price: np.ndarray, load: np.ndarray, carbon: np.ndarray, cap: float) -> float:
