@@ -100,6 +100,7 @@ class _Baseline:
     e0: Evaluation
     alloc1: Alloc
     e1: Evaluation
+    scaled_monthly: dict[float, float] = field(default_factory=dict)  # by usage drop, see _scaled_savings
 
 
 @dataclass
@@ -722,16 +723,20 @@ def _vendor_outcomes(
 def _scaled_savings(
     prepared: Prepared, problem: VendorProblem, base: _Baseline, alloc3: Alloc, kept3: list[bool], drop: float
 ) -> float:
-    """Monthly savings if every demand fell by ``drop`` (same lines, requirements re-priced)."""
+    """Monthly savings if every demand fell by ``drop`` (same lines, requirements re-priced).
+
+    Today's side depends on ``drop`` only, so it is computed once per drop for all plans.
+    """
     f = 1.0 - drop
-    base_problem = prepared.baseline_problem()
-    scaled0 = {k: x * f for k, x in base.alloc0.items()}
+    today = base.scaled_monthly.get(drop)
+    if today is None:
+        base_problem = prepared.baseline_problem()
+        scaled0 = {k: x * f for k, x in base.alloc0.items()}
+        b0 = bump_to_minimums(base_problem, line_requirements(base_problem, scaled0))
+        today = base.scaled_monthly[drop] = evaluate(base_problem, scaled0, b0, base.kept0).monthly
     scaled3 = {k: x * f for k, x in alloc3.items()}
-    b0 = bump_to_minimums(base_problem, line_requirements(base_problem, scaled0))
     b3 = bump_to_minimums(problem, line_requirements(problem, scaled3))
-    e0 = evaluate(base_problem, scaled0, b0, base.kept0)
-    e3 = evaluate(problem, scaled3, b3, kept3)
-    return e0.monthly - e3.monthly
+    return today - evaluate(problem, scaled3, b3, kept3).monthly
 
 
 def _risk(
