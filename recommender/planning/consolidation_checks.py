@@ -138,9 +138,8 @@ def _every_vendor_fits(problem: VendorProblem) -> bool:
     allowed = [vd for vd in problem.vendors if vd.keep != Keep.EXCLUDED]
     if problem.max_vendors is not None and len(allowed) > problem.max_vendors:
         return False
-    return all(
-        sum(1 for vd in allowed if vd.category == cat) <= limit for cat, limit in problem.category_limits.items()
-    )
+    limits = problem.category_limits.items()
+    return all(sum(1 for vd in allowed if vd.category == cat) <= limit for cat, limit in limits)
 
 
 def _limits_text(problem: VendorProblem) -> str:
