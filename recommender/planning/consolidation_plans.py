@@ -278,7 +278,8 @@ def _baseline(prepared: Prepared) -> _Baseline:
     alloc1 = prepared.allocation_on_current_lines(before=False)
     bought1 = bump_to_minimums(prepared.problem, line_requirements(prepared.problem, alloc1))
     e1 = evaluate(prepared.problem, alloc1, bought1, kept0)
-    return _Baseline(alloc0, bought0, kept0, e0, alloc1, e1)
+    # No usage drop scales every quantity by 1.0, which leaves them, and so today's cost, as they are.
+    return _Baseline(alloc0, bought0, kept0, e0, alloc1, e1, scaled_monthly={0.0: e0.monthly})
 
 
 def _served(alloc: Alloc, n_lines: int) -> FloatArray:
