@@ -17,6 +17,7 @@ A quantity below the first tier's ``L_0 > 0`` (minimum order) cannot be bought.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -180,7 +181,15 @@ class VendorProblem:
 
     def lines_of(self, vendor: int) -> list[int]:
         """Indices of the vendor's lines."""
-        return [li for li, line in enumerate(self.lines) if line.vendor == vendor]
+        return list(self._vendor_lines[vendor])
+
+    @functools.cached_property
+    def _vendor_lines(self) -> tuple[tuple[int, ...], ...]:
+        """Line indices of each vendor (the fields are frozen: computed once)."""
+        return tuple(
+            tuple(li for li, line in enumerate(self.lines) if line.vendor == v)
+            for v in range(len(self.vendors))
+        )
 
     def vendor_breaks(self, vendor: int) -> tuple[tuple[float, ...], list[int]]:
         """Shared breaks of the vendor's vendor-basis lines and those lines."""
@@ -278,9 +287,10 @@ def evaluate(
     n_lines, n_vendors = len(problem.lines), len(problem.vendors)
     need = line_requirements(problem, alloc)
     q = need.copy() if bought is None else np.asarray(bought, dtype=np.float64)
+    qs, needs = q.tolist(), need.tolist()  # the same doubles as Python floats: cheaper to index
     used = np.zeros(n_vendors, dtype=bool)
     for li, line in enumerate(problem.lines):
-        if q[li] > _EPS:
+        if qs[li] > _EPS:
             used[line.vendor] = True
     keep = (
         np.array([bool(k) for k in kept])
@@ -300,18 +310,18 @@ def evaluate(
     line_tier = np.full(n_lines, -1, dtype=np.int64)
     vendor_tier = np.full(n_vendors, -1, dtype=np.int64)
     for li, line in enumerate(problem.lines):
-        if q[li] + tol < need[li]:
-            violations.append(f"line {li} bought {q[li]:.6g} < needed {need[li]:.6g}")
+        if qs[li] + tol < needs[li]:
+            violations.append(f"line {li} bought {qs[li]:.6g} < needed {needs[li]:.6g}")
         rounding = 1.0 if line.whole_units else 0.0
-        if not problem.allow_overbuy and q[li] > need[li] + rounding + tol * max(1.0, need[li]):
+        if not problem.allow_overbuy and qs[li] > needs[li] + rounding + tol * max(1.0, needs[li]):
             violations.append(f"line {li} over-bought")
-        if q[li] > line.max_quantity + tol:
+        if qs[li] > line.max_quantity + tol:
             violations.append(f"line {li} above its capacity")
-        if line.whole_units and abs(q[li] - round(q[li])) > tol:
+        if line.whole_units and abs(qs[li] - round(qs[li])) > tol:
             violations.append(f"line {li} bought a fraction")
         if not line.vendor_basis:
-            line_cost[li] = line.own_cost(float(q[li]))
-            line_tier[li] = line.tier_of(float(q[li]))
+            line_cost[li] = line.own_cost(qs[li])
+            line_tier[li] = line.tier_of(qs[li])
             if math.isinf(line_cost[li]):
                 violations.append(f"line {li} below its minimum order quantity")
     vendor_monthly = np.zeros(n_vendors)
@@ -320,12 +330,12 @@ def evaluate(
     onboarding = np.zeros(n_vendors)
     for v, vendor in enumerate(problem.vendors):
         lines = problem.lines_of(v)
-        basis_cost, tier = vendor_basis_cost(problem, v, list(q))
+        basis_cost, tier = vendor_basis_cost(problem, v, qs)
         vendor_tier[v] = tier
         for li in lines:
             if problem.lines[li].vendor_basis:
-                line_tier[li] = tier if q[li] > _EPS else -1
-                line_cost[li] = problem.lines[li].prices[tier] * q[li] if tier >= 0 else 0.0
+                line_tier[li] = tier if qs[li] > _EPS else -1
+                line_cost[li] = problem.lines[li].prices[tier] * qs[li] if tier >= 0 else 0.0
         if math.isinf(basis_cost):
             violations.append(f"vendor {v} below its minimum total order")
         if used[v] and not keep[v]:
@@ -334,9 +344,9 @@ def evaluate(
             violations.append(f"vendor {v} excluded but kept")
         if not keep[v] and vendor.keep == Keep.FORCED:
             violations.append(f"vendor {v} must be kept")
-        if sum(q[li] for li in lines) > vendor.max_total_quantity + tol:
+        if sum(qs[li] for li in lines) > vendor.max_total_quantity + tol:
             violations.append(f"vendor {v} above its total capacity")
-        if vendor.single_line and sum(1 for li in lines if q[li] > _EPS) > 1:
+        if vendor.single_line and sum(1 for li in lines if qs[li] > _EPS) > 1:
             violations.append(f"vendor {v} uses more than one line")
         if keep[v]:
             spend = float(sum(line_cost[li] for li in lines)) + vendor.fixed_fee

@@ -95,6 +95,21 @@ def _expr(terms: Terms, constant: float = 0.0) -> pulp.LpAffineExpression:
     return expr
 
 
+def _scaled(terms: Terms | pulp.LpAffineExpression, factor: float) -> Terms:
+    """Terms of ``factor · terms`` (none when ``factor`` is 0, as PuLP's product gives)."""
+    items = terms.items() if isinstance(terms, pulp.LpAffineExpression) else terms
+    return [(var, factor * coef) for var, coef in items] if factor != 0 else []
+
+
+def _add(model: pulp.LpProblem, terms: Terms, sense: int, name: str, rhs: float = 0.0) -> None:
+    """Add the row ``Σ terms (sense) rhs`` named ``name``.
+
+    One expression, where PuLP's operators build several: the same row, coefficients in the
+    same order.
+    """
+    model.addConstraint(pulp.LpConstraint(_expr(terms), sense, name, rhs))
+
+
 @dataclass(frozen=True)
 class VendorSolution:
     """Optimal portfolio: vendors kept, allocation, quantities bought, exact costs."""
@@ -240,7 +255,9 @@ def build_model(problem: VendorProblem, *, disaggregate: bool = True) -> BuiltMo
                 opened[li] = _expr([(u, 1.0)])
             else:
                 opened[li] = _expr([(keep[v], 1.0)])
-            model += q_expr - reach * opened[li] <= 0, f"line_open_{li}"
+            _add(
+                model, [*q_expr.items(), *_scaled(opened[li], -reach)], pulp.LpConstraintLE, f"line_open_{li}"
+            )
         else:
             cum = line.cumulative()
             ws: Terms = []
@@ -250,9 +267,11 @@ def build_model(problem: VendorProblem, *, disaggregate: bool = True) -> BuiltMo
                 z = model.add_variable(f"z_{li}_{r}", cat=pulp.LpBinary)
                 w = model.add_variable(f"w_{li}_{r}", lowBound=0, upBound=hi)
                 tier_vars[li].append((r, w, z))
-                model += w - hi * z <= 0, f"tier_hi_{li}_{r}"
+                _add(model, [(w, 1.0), *_scaled([(z, 1.0)], -hi)], pulp.LpConstraintLE, f"tier_hi_{li}_{r}")
                 if lo > 0:
-                    model += w - lo * z >= 0, f"tier_lo_{li}_{r}"
+                    _add(
+                        model, [(w, 1.0), *_scaled([(z, 1.0)], -lo)], pulp.LpConstraintGE, f"tier_lo_{li}_{r}"
+                    )
                 ws.append((w, 1.0))
                 zs.append((z, 1.0))
                 cost_terms[v].append((w, line.prices[r]))
@@ -283,7 +302,7 @@ def build_model(problem: VendorProblem, *, disaggregate: bool = True) -> BuiltMo
             for li in basis:
                 cap = min(hi, lines[li].max_quantity)
                 w = model.add_variable(f"w_{li}_{r}", lowBound=0, upBound=cap)
-                model += w - cap * zv <= 0, f"tier_hi_{li}_{r}"
+                _add(model, [(w, 1.0), *_scaled([(zv, 1.0)], -cap)], pulp.LpConstraintLE, f"tier_hi_{li}_{r}")
                 tier_ws.append((w, 1.0))
                 per_line[li].append((w, 1.0))
                 cost_terms[v].append((w, lines[li].prices[r]))
@@ -296,7 +315,13 @@ def build_model(problem: VendorProblem, *, disaggregate: bool = True) -> BuiltMo
             if v in single:
                 u = model.add_variable(f"open_{li}", cat=pulp.LpBinary)
                 opened[li] = _expr([(u, 1.0)])
-                model += bought[li] - min(top_of(li), total_potential) * opened[li] <= 0, f"line_open_{li}"
+                reach = min(top_of(li), total_potential)
+                _add(
+                    model,
+                    [*bought[li].items(), *_scaled(opened[li], -reach)],
+                    pulp.LpConstraintLE,
+                    f"line_open_{li}",
+                )
             else:
                 opened[li] = _expr(big_zs)
 
@@ -304,7 +329,7 @@ def build_model(problem: VendorProblem, *, disaggregate: bool = True) -> BuiltMo
     for li, expr in list(bought.items()):
         if lines[li].whole_units:
             q = model.add_variable(f"q_{li}", lowBound=0, cat=pulp.LpInteger)
-            model += expr - q == 0, f"whole_{li}"
+            _add(model, [*expr.items(), (q, -1.0)], pulp.LpConstraintEQ, f"whole_{li}")
 
     # Requirement of each line from the allocation (with population bundles).
     by_line: dict[int, list[int]] = {}
@@ -352,26 +377,40 @@ def build_model(problem: VendorProblem, *, disaggregate: bool = True) -> BuiltMo
                     xr = model.add_variable(f"x_{di}_{li}_{r}", lowBound=0, upBound=demands[di].quantity)
                     parts[di].append((xr, 1.0))
                     in_tier.append((xr, -1.0))
-                    model += xr - demands[di].quantity * z <= 0, f"tier_serve_{di}_{li}_{r}"
-                row = _expr([(w, 1.0), *in_tier])
-                model += row >= 0, f"need_{li}_{r}"
+                    _add(
+                        model,
+                        [(xr, 1.0), *_scaled([(z, 1.0)], -demands[di].quantity)],
+                        pulp.LpConstraintLE,
+                        f"tier_serve_{di}_{li}_{r}",
+                    )
+                _add(model, [(w, 1.0), *in_tier], pulp.LpConstraintGE, f"need_{li}_{r}")
                 if not problem.allow_overbuy:
                     slack = _ROUND_UP if lines[li].whole_units else 0.0
-                    model += row - slack * z <= 0, f"no_overbuy_{li}_{r}"
+                    _add(
+                        model,
+                        [(w, 1.0), *in_tier, *_scaled([(z, 1.0)], -slack)],
+                        pulp.LpConstraintLE,
+                        f"no_overbuy_{li}_{r}",
+                    )
             for di in dis:
                 model += (
                     _expr([(serve[(di, li)], 1.0)] + [(x, -1.0) for x, _ in parts[di]]) == 0,
                     (f"split_{di}_{li}"),
                 )
             continue
-        need_expr = _expr(need)
-        model += bought[li] - need_expr >= 0, f"need_{li}"
+        short = [*bought[li].items(), *_scaled(_expr(need), -1.0)]  # bought - need
+        _add(model, short, pulp.LpConstraintGE, f"need_{li}")
         if not problem.allow_overbuy:
             slack = _ROUND_UP if lines[li].whole_units else 0.0
-            model += bought[li] - need_expr <= slack, f"no_overbuy_{li}"
+            _add(model, short, pulp.LpConstraintLE, f"no_overbuy_{li}", slack)
         for di in dis:
             qd = demands[di].quantity
-            model += serve[(di, li)] - qd * opened[li] <= 0, f"open_{di}_{li}"
+            _add(
+                model,
+                [(serve[(di, li)], 1.0), *_scaled(opened[li], -qd)],
+                pulp.LpConstraintLE,
+                f"open_{di}_{li}",
+            )
     for li in bought:
         if li not in by_line:
             model += bought[li] == 0, f"unused_{li}"

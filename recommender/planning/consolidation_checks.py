@@ -105,7 +105,7 @@ def precheck(prepared: Prepared) -> None:
             )
             binding += [f"max_vendors_per_category[{_cat(cat)}]", *forced_reason(mine)]
 
-    if not messages and (problem.max_vendors is not None or problem.category_limits):
+    if not messages and not _every_vendor_fits(problem):
         cover = min_cover(problem, time_limit=10)
         if cover is None:
             if problem.category_limits:
@@ -126,6 +126,20 @@ def precheck(prepared: Prepared) -> None:
     if messages:
         text = "No vendor portfolio satisfies the request: " + "; ".join(messages) + "."
         raise InfeasibleError(text, binding=list(dict.fromkeys(binding)))
+
+
+def _every_vendor_fits(problem: VendorProblem) -> bool:
+    """Whether keeping every vendor not excluded respects ``max_vendors`` and the category limits.
+
+    Then no minimum cover is needed: once every demand has a line at a vendor not excluded
+    (checked first), those vendors together are a cover within every limit, so the minimum
+    cover is too and neither limit can be the obstacle.
+    """
+    allowed = [vd for vd in problem.vendors if vd.keep != Keep.EXCLUDED]
+    if problem.max_vendors is not None and len(allowed) > problem.max_vendors:
+        return False
+    limits = problem.category_limits.items()
+    return all(sum(1 for vd in allowed if vd.category == cat) <= limit for cat, limit in limits)
 
 
 def _limits_text(problem: VendorProblem) -> str:

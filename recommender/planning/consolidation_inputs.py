@@ -67,13 +67,16 @@ class Prepared:
     baseline_line: list[int]  # per cohort: current (or reference) line, -1 when nothing to serve
     reference_placed: list[bool]  # per cohort: new demand placed for comparison
     warnings: list[str] = field(default_factory=list)
+    _baseline: VendorProblem | None = field(default=None, init=False, repr=False)
 
     def baseline_problem(self) -> VendorProblem:
-        """The problem with today's quantities (before seat reclamation)."""
-        demands = tuple(
-            replace(d, quantity=c.before) for d, c in zip(self.problem.demands, self.cohorts, strict=True)
-        )
-        return replace(self.problem, demands=demands)
+        """The problem with today's quantities (before seat reclamation); built once."""
+        if self._baseline is None:
+            demands = tuple(
+                replace(d, quantity=c.before) for d, c in zip(self.problem.demands, self.cohorts, strict=True)
+            )
+            self._baseline = replace(self.problem, demands=demands)
+        return self._baseline
 
     def allocation_on_current_lines(self, *, before: bool) -> dict[tuple[int, int], float]:
         """Every cohort on its baseline line (quantities before or after reclamation)."""

@@ -100,6 +100,23 @@ class _Baseline:
     e0: Evaluation
     alloc1: Alloc
     e1: Evaluation
+    scaled_monthly: dict[float, float] = field(default_factory=dict)  # by usage drop, see _scaled_savings
+
+
+@dataclass
+class _Draft:
+    """A candidate's actions, savings and signature: enough to decide whether it is reported."""
+
+    cand: _Candidate
+    alloc3: Alloc
+    served3: FloatArray
+    moves: dict[tuple[int, int, int], _Move]
+    actions: list[Action]
+    categories: list[TechnologyCategory]
+    monthly_savings: Decimal
+    upfront: Decimal
+    net_monthly: float
+    signature: tuple[object, ...]
 
 
 @dataclass
@@ -107,8 +124,6 @@ class _Assembled:
     plan: SavingsPlan
     allocations: list[DemandAllocation]
     vendors: list[VendorOutcome]
-    net_monthly: float
-    signature: tuple[object, ...]
 
 
 @dataclass
@@ -174,13 +189,13 @@ def plan_consolidation(
     assembled: dict[str, _Assembled] = {}
     seen: set[tuple[object, ...]] = set()
     for i, cand in enumerate(candidates):
-        result = _assemble(prepared, base, cand)
-        if result is None or result.signature in seen:
+        draft = _draft(prepared, base, cand)
+        if draft is None or draft.signature in seen:
             continue
-        if i > 0 and result.net_monthly <= 0:
+        if i > 0 and draft.net_monthly <= 0:
             continue
-        seen.add(result.signature)
-        assembled[cand.title] = result
+        seen.add(draft.signature)
+        assembled[cand.title] = _assemble(prepared, base, draft)
     if not assembled:
         warnings.append(
             "Today's portfolio is already the cheapest the policy allows: no reclaimable seat, cheaper plan, "
@@ -277,7 +292,8 @@ def _baseline(prepared: Prepared) -> _Baseline:
     alloc1 = prepared.allocation_on_current_lines(before=False)
     bought1 = bump_to_minimums(prepared.problem, line_requirements(prepared.problem, alloc1))
     e1 = evaluate(prepared.problem, alloc1, bought1, kept0)
-    return _Baseline(alloc0, bought0, kept0, e0, alloc1, e1)
+    # No usage drop scales every quantity by 1.0, which leaves them, and so today's cost, as they are.
+    return _Baseline(alloc0, bought0, kept0, e0, alloc1, e1, scaled_monthly={0.0: e0.monthly})
 
 
 def _served(alloc: Alloc, n_lines: int) -> FloatArray:
@@ -291,7 +307,8 @@ def _avg_cost(e: Evaluation, served: FloatArray, li: int) -> float:
     return float(e.line_cost[li] / served[li]) if served[li] > _TOL else 0.0
 
 
-def _assemble(prepared: Prepared, base: _Baseline, cand: _Candidate) -> _Assembled | None:
+def _draft(prepared: Prepared, base: _Baseline, cand: _Candidate) -> _Draft | None:
+    """The candidate's attributed actions (``None`` when it changes nothing from today)."""
     request = prepared.request
     problem = cand.problem
     sol = cand.solution
@@ -323,7 +340,6 @@ def _assemble(prepared: Prepared, base: _Baseline, cand: _Candidate) -> _Assembl
     def add(action: Action, category: TechnologyCategory) -> None:
         actions.append((action, category))
 
-    cur = request.currency_code
     # 1. Reclaim idle seats.
     reclaimed_users: dict[int, list[str]] = defaultdict(list)
     for c, li in zip(prepared.cohorts, src_line, strict=True):
@@ -510,9 +526,29 @@ def _assemble(prepared: Prepared, base: _Baseline, cand: _Candidate) -> _Assembl
         ordered[k] = ordered[k].model_copy(update={"monthly_savings": ordered[k].monthly_savings + remainder})
     monthly_savings = sum((a.monthly_savings for a in ordered), Decimal(0))
     upfront = sum((a.upfront_cost for a in ordered), Decimal(0))
+    net_monthly = float(monthly_savings) - float(upfront) / request.policy.horizon_months
+    signature = (
+        tuple(sorted((k, round(x, 6)) for k, x in alloc3.items())),
+        tuple(np.round(sol.bought, 6)),
+        tuple(kept3),
+    )
+    categories = [cat for _act, cat in actions]
+    return _Draft(
+        cand, alloc3, served3, moves_by, ordered, categories, monthly_savings, upfront, net_monthly, signature
+    )
+
+
+def _assemble(prepared: Prepared, base: _Baseline, draft: _Draft) -> _Assembled:
+    """The reported plan of a draft, with its risk figures, explanation and outcomes."""
+    request = prepared.request
+    cand, alloc3, ordered = draft.cand, draft.alloc3, draft.actions
+    problem, sol = cand.problem, cand.solution
+    e3 = sol.evaluation
+    assert e3 is not None
+    monthly_savings, upfront = draft.monthly_savings, draft.upfront
     baseline_monthly = money(base.e0.monthly)
     by_cat: dict[TechnologyCategory, Decimal] = defaultdict(Decimal)
-    for a, (_act, cat) in zip(ordered, actions, strict=True):
+    for a, cat in zip(ordered, draft.categories, strict=True):
         by_cat[cat] += a.monthly_savings
     horizon = request.policy.horizon_months
     savings_f = float(monthly_savings)
@@ -521,12 +557,13 @@ def _assemble(prepared: Prepared, base: _Baseline, cand: _Candidate) -> _Assembl
     else:
         break_even = 0.0
     risk = _risk(prepared, problem, base, alloc3, sol, savings_f, float(upfront))
+    explanation = _explain(prepared, cand, base, e3, sol, savings_f, float(upfront), break_even, draft.moves)
     plan = SavingsPlan(
         levers=[Lever.VENDOR_CONSOLIDATION],
         title=cand.title,
         risk_profile=cand.profile,
         actions=ordered,
-        currency_code=cur,
+        currency_code=request.currency_code,
         baseline_monthly_cost=baseline_monthly,
         planned_monthly_cost=baseline_monthly - monthly_savings,
         monthly_savings=monthly_savings,
@@ -536,20 +573,15 @@ def _assemble(prepared: Prepared, base: _Baseline, cand: _Candidate) -> _Assembl
         upfront_cost=upfront,
         break_even_months=break_even,
         risk=risk,
-        explanation=_explain(prepared, cand, base, e3, sol, savings_f, float(upfront), break_even, moves_by),
+        explanation=explanation,
         solver=_summary(prepared, problem, sol.report),
         category_savings=[
             CategorySavings(category=c, monthly_savings=by_cat[c]) for c in CATEGORIES if c in by_cat
         ],
     )
-    allocations = _allocations(prepared, alloc3, e3, served3)
+    allocations = _allocations(prepared, alloc3, e3, draft.served3)
     vendors = _vendor_outcomes(prepared, problem, base, alloc3, sol)
-    signature = (
-        tuple(sorted((k, round(x, 6)) for k, x in alloc3.items())),
-        tuple(np.round(sol.bought, 6)),
-        tuple(kept3),
-    )
-    return _Assembled(plan, allocations, vendors, savings_f - float(upfront) / horizon, signature)
+    return _Assembled(plan, allocations, vendors)
 
 
 def _marginal(
@@ -722,16 +754,20 @@ def _vendor_outcomes(
 def _scaled_savings(
     prepared: Prepared, problem: VendorProblem, base: _Baseline, alloc3: Alloc, kept3: list[bool], drop: float
 ) -> float:
-    """Monthly savings if every demand fell by ``drop`` (same lines, requirements re-priced)."""
+    """Monthly savings if every demand fell by ``drop`` (same lines, requirements re-priced).
+
+    Today's side depends on ``drop`` only, so it is computed once per drop for all plans.
+    """
     f = 1.0 - drop
-    base_problem = prepared.baseline_problem()
-    scaled0 = {k: x * f for k, x in base.alloc0.items()}
+    today = base.scaled_monthly.get(drop)
+    if today is None:
+        base_problem = prepared.baseline_problem()
+        scaled0 = {k: x * f for k, x in base.alloc0.items()}
+        b0 = bump_to_minimums(base_problem, line_requirements(base_problem, scaled0))
+        today = base.scaled_monthly[drop] = evaluate(base_problem, scaled0, b0, base.kept0).monthly
     scaled3 = {k: x * f for k, x in alloc3.items()}
-    b0 = bump_to_minimums(base_problem, line_requirements(base_problem, scaled0))
     b3 = bump_to_minimums(problem, line_requirements(problem, scaled3))
-    e0 = evaluate(base_problem, scaled0, b0, base.kept0)
-    e3 = evaluate(problem, scaled3, b3, kept3)
-    return e0.monthly - e3.monthly
+    return today - evaluate(problem, scaled3, b3, kept3).monthly
 
 
 def _risk(

@@ -25,6 +25,7 @@ from recommender.domain.consolidation import (
     VendorOffer,
 )
 from recommender.errors import InfeasibleError
+from recommender.planning import consolidation_checks
 from recommender.planning.consolidation_plans import plan_consolidation
 from tests.consolidation.oracles import BDemand, BLine, BVendor, brute_force
 from tests.consolidation.scenarios import AS_OF, collaboration_suite, pricing
@@ -350,3 +351,18 @@ def test_new_demand_is_compared_with_its_cheapest_placement_today(shared_data: P
     suite = _price(shared_data, "microsoft365Business_2025.json", "BUSINESS_STANDARD")
     assert float(best.planned_monthly_cost) == pytest.approx(400 * suite + 50 * basic)
     _check_sums(best)
+
+
+def test_no_cover_solve_when_every_vendor_fits_the_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two vendors under max_vendors=2: keeping both is a cover, so no minimum-cover MILP runs."""
+
+    def no_cover(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("min_cover should not run")
+
+    monkeypatch.setattr(consolidation_checks, "min_cover", no_cover)
+    vendors = [
+        VendorOffer(vendor_id=v, lines=[_line("s", "storage", [(0, p)])]) for v, p in (("a", 2.0), ("b", 1.0))
+    ]
+    demands = [Demand(demand_id="d", capability="storage", quantity=100, current_vendor_id="a")]
+    out = plan_consolidation(_cloud(vendors, demands, max_vendors=2), time_limit=30)
+    assert float(out.plans[0].monthly_savings) == pytest.approx(100.0)
