@@ -23,6 +23,10 @@ Variables
 
 Objective (hourly bill of the coupled usage; held commitments are sunk)
     min  Σ_r Σ_o l_ro y_ro + Σ_j p_j (w_j + Σ_{r,o: c_ro = j} f_r y_ro) − Σ_h Σ_{j∈J(h)} p_j z_hj
+         + ε Σ_r Σ_{o ≠ s_r} y_ro
+    where s_r is r's current choice (staying), when it has one, and ε = max(TIE_BREAK ×
+    the bill's scale, TIE_BREAK_FLOOR): among choices that bill the same, no change wins (without it the
+    solver's search order decides, and a plan could move resources for no saving).
 
 Constraints
     choose[r]:       Σ_o y_ro = 1
@@ -66,18 +70,27 @@ class JointSelection:
     report: SolveReport
 
 
+TIE_BREAK = 1e-8
+"""Cost of a change relative to the bill's scale: ten times HiGHS's relative MIP gap (1e-9)..."""
+TIE_BREAK_FLOOR = 1e-5
+"""...and at least ten times its absolute gap (1e-6 per hour), or a change that bills the
+same could still be returned as optimal (1e-5 per hour is under a cent a month)."""
+
+
 def select_jointly(
     choices: list[list[Choice]],
     fraction: FloatArray,
     book: CommitmentBook,
     outside: FloatArray,
     *,
+    current: list[int] | None = None,
     time_limit: float | None = None,
 ) -> JointSelection:
     """Solve the MILP of the module docstring.
 
     ``outside[j]`` is the usage of class ``j`` that stays whatever is chosen (usage
-    outside the request plus resources not in ``choices``).
+    outside the request plus resources not in ``choices``); ``current[r]`` is the
+    index of r's no-change choice (-1: none), preferred on ties.
     """
     covered = book.covered()
     rate, norm = book.on_demand_rate, book.normalization
@@ -104,6 +117,19 @@ def select_jointly(
                 z[h, j] = model.add_variable(f"z_{h}_{j}", lowBound=0)
                 objective.append((z[h, j], -float(rate[j])))
     constant = float(sum(rate[j] * outside[j] for j in classes))
+    if current is not None:  # added to the choices' own terms (a variable appears once)
+        scale = constant + sum(c for _, c in objective if c > 0)
+        tie = max(TIE_BREAK_FLOOR, TIE_BREAK * scale)
+        changes = {
+            var.name
+            for r, row in enumerate(y)
+            if current[r] >= 0
+            for o, var in enumerate(row)
+            if o != current[r]
+        }
+        objective = [(var, c + tie if var.name in changes else c) for var, c in objective]
+        listed = {var.name for var, _ in objective}
+        objective += [(var, tie) for row in y for var in row if var.name in changes - listed]
     model += pulp.LpAffineExpression(objective, constant=constant)
     for j in classes:
         covering = [z[h, j] for h in range(len(book.held)) if (h, j) in z]

@@ -321,7 +321,10 @@ def _decide(
         menus.append(menu)
         codes.append(code)
     rows = np.array(coupled)
-    selection = select_jointly(menus, frac[rows], book, book.other_usage, time_limit=time_limit)
+    current = [code.index(STAY) if STAY in code else -1 for code in codes]
+    selection = select_jointly(
+        menus, frac[rows], book, book.other_usage, current=current, time_limit=time_limit
+    )
     if selection.report.status.has_solution:
         for pos, r in enumerate(coupled):
             choice[r] = codes[pos][int(selection.chosen[pos])]
