@@ -30,6 +30,7 @@ from recommender.errors import FieldViolation, InvalidArgumentError
 from recommender.server.auth import current_identity
 from recommender.server.cache import ResponseCache
 from recommender.server.context import Context, Continuation, MethodHandler
+from recommender.server.handler_cache import HandlerCache
 from recommender.server.limits import Limits
 from recommender.server.number_bounds import out_of_range_numbers
 from recommender.server.registry import RpcSpec, all_plans_optimal, measure, spec_for
@@ -135,6 +136,7 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
         max_abs_number: float = 1e12,
     ) -> None:
         self._admission = Admission(limits, max_abs_number)
+        self._handlers = HandlerCache()
         self._limits = limits
         self._cache = cache
         self._cacheable = cacheable
@@ -237,6 +239,9 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
         spec = spec_for(handler_call_details.method)
         if handler is None or spec is None:
             return handler
+        return self._handlers.get(spec.full_method, handler, lambda inner: self._wrap_handler(inner, spec))
+
+    def _wrap_handler(self, handler: MethodHandler, spec: RpcSpec) -> MethodHandler:
         common: dict[str, Any] = {
             "request_deserializer": tolerant_deserializer(spec.request_type),
             "response_serializer": handler.response_serializer,

@@ -45,6 +45,7 @@ from opentelemetry import trace
 
 from recommender.errors import PermissionDeniedError, RecommenderError, UnauthenticatedError
 from recommender.server.context import Context, Continuation, MethodHandler
+from recommender.server.handler_cache import HandlerCache
 from recommender.server.status import abort_with_error
 
 _LOG = logging.getLogger(__name__)
@@ -255,6 +256,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
 
     def __init__(self, policy: AuthPolicy) -> None:
         self._policy = policy
+        self._handlers = HandlerCache()
 
     async def _authorize(self, context: Context, method: str) -> Identity | None:
         try:
@@ -302,6 +304,9 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         method = handler_call_details.method
         if handler is None or self._policy.is_exempt(method):
             return handler
+        return self._handlers.get(method, handler, lambda inner: self._wrap_handler(inner, method))
+
+    def _wrap_handler(self, handler: MethodHandler, method: str) -> MethodHandler:
         common = {
             "request_deserializer": handler.request_deserializer,
             "response_serializer": handler.response_serializer,

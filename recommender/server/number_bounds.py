@@ -39,8 +39,35 @@ class _Kind(Enum):
 def out_of_range_numbers(msg: Message, bound: float) -> list[FieldViolation]:
     """Finite doubles with ``|x| > bound`` in ``msg``, as field violations (at most 20)."""
     out: list[FieldViolation] = []
-    _scan(msg, bound, "", out)
+    if _any_too_big(msg, bound):  # the common, valid case builds no field paths
+        _scan(msg, bound, "", out)
     return out[:MAX_VIOLATIONS]
+
+
+def _any_too_big(msg: Message, bound: float) -> bool:
+    kinds = _field_kinds(msg.DESCRIPTOR)
+    if not kinds:
+        return False
+    for fd, value in msg.ListFields():
+        kind = kinds.get(fd.number)
+        if kind is None:
+            continue
+        if kind is _Kind.FLOAT:
+            found = abs(value) > bound and math.isfinite(value)
+        elif kind is _Kind.FLOATS:
+            largest = max(map(abs, value), default=0.0)
+            found = largest > bound or largest != largest  # NaN first: look closer
+        elif kind is _Kind.MESSAGE:
+            found = _any_too_big(value, bound)
+        elif kind is _Kind.MESSAGES:
+            found = any(_any_too_big(item, bound) for item in value)
+        elif kind is _Kind.MAP_FLOAT:
+            found = any(_too_big(item, bound) for item in value.values())
+        else:
+            found = any(_any_too_big(item, bound) for item in value.values())
+        if found:
+            return True
+    return False
 
 
 def _scan(msg: Message, bound: float, path: str, out: list[FieldViolation]) -> None:

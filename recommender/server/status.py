@@ -29,6 +29,7 @@ from recommender.errors import (
     UnauthenticatedError,
 )
 from recommender.server.context import Context, Continuation, MethodHandler
+from recommender.server.handler_cache import HandlerCache
 
 DOMAIN = "recommender.finops.dev"
 _LOG = logging.getLogger(__name__)
@@ -142,6 +143,7 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
 
     def __init__(self, streaming_services: tuple[str, ...] = ("finops.recommender.v1.Recommender",)) -> None:
         self._streaming_services = streaming_services
+        self._handlers = HandlerCache()
 
     async def intercept_service(
         self,
@@ -152,7 +154,11 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
         handler = await continuation(handler_call_details)
         if handler is None:
             return handler
-        service = handler_call_details.method.lstrip("/").rpartition("/")[0]
+        method = handler_call_details.method
+        return self._handlers.get(method, handler, lambda inner: self._wrap_handler(inner, method))
+
+    def _wrap_handler(self, handler: MethodHandler, method: str) -> MethodHandler:
+        service = method.lstrip("/").rpartition("/")[0]
         streams = service in self._streaming_services
         if handler.unary_unary is not None:
             return grpc.unary_unary_rpc_method_handler(

@@ -32,6 +32,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 
 from recommender.server.context import Context, Continuation, MethodHandler
+from recommender.server.handler_cache import HandlerCache
 
 INSTRUMENTATION = "finops-recommender"
 
@@ -130,6 +131,7 @@ class TelemetryInterceptor(grpc.aio.ServerInterceptor):
         self._duration = metrics.get_meter(INSTRUMENTATION).create_histogram(
             "rpc.server.duration", unit="ms", description="Duration of inbound RPCs"
         )
+        self._handlers = HandlerCache()
 
     def _wrap(self, inner: Handler, full_method: str) -> Handler:
         service, _, method = full_method.lstrip("/").rpartition("/")
@@ -168,6 +170,9 @@ class TelemetryInterceptor(grpc.aio.ServerInterceptor):
         method = handler_call_details.method
         if handler is None or any(method.startswith(f"/{s}/") for s in self._excluded):
             return handler
+        return self._handlers.get(method, handler, lambda inner: self._wrap_handler(inner, method))
+
+    def _wrap_handler(self, handler: MethodHandler, method: str) -> MethodHandler:
         if handler.unary_unary is not None:
             return grpc.unary_unary_rpc_method_handler(
                 self._wrap(cast(Handler, handler.unary_unary), method),
