@@ -158,3 +158,40 @@ def costs_under_scaling(
     hourly = simulate(stacked, reserved_units, spend_commitment).hourly_cost()
     totals: FloatArray = hourly.reshape(k, problem.hours).sum(axis=1)
     return totals
+
+
+class BillingMemo:
+    """:func:`simulate` and :func:`costs_under_scaling` of one problem, memoised by purchase.
+
+    Both are pure functions of the problem and their array arguments, so a purchase
+    billed again (bit-for-bit the same quantities and factors) gets the first result,
+    the same object: callers must treat it as read-only.
+    """
+
+    def __init__(self, problem: CommitmentProblem) -> None:
+        self.problem = problem
+        self._bills: dict[tuple[bytes, ...], Billing] = {}
+        self._scaled: dict[tuple[bytes, ...], FloatArray] = {}
+
+    def bill(self, reserved_units: FloatArray, spend_commitment: FloatArray) -> Billing:
+        """``simulate(problem, reserved_units, spend_commitment)``."""
+        key = _key(reserved_units, spend_commitment)
+        if key not in self._bills:
+            self._bills[key] = simulate(self.problem, reserved_units, spend_commitment)
+        return self._bills[key]
+
+    def costs_under_scaling(
+        self, reserved_units: FloatArray, spend_commitment: FloatArray, factors: FloatArray
+    ) -> FloatArray:
+        """``costs_under_scaling(problem, reserved_units, spend_commitment, factors)``."""
+        key = _key(reserved_units, spend_commitment, factors)
+        if key not in self._scaled:
+            totals = costs_under_scaling(self.problem, reserved_units, spend_commitment, factors)
+            totals.flags.writeable = False
+            self._scaled[key] = totals
+        return self._scaled[key]
+
+
+def _key(*arrays: FloatArray) -> tuple[bytes, ...]:
+    """Exact identity of float arrays (their float64 bytes)."""
+    return tuple(np.asarray(a, dtype=np.float64).tobytes() for a in arrays)
