@@ -196,21 +196,15 @@ def _window_curve(
     """The rank-1 plan's purchase scaled from 0 to 2x, billed on the window."""
     problem = bills.problem
     whole = np.array([o.whole_units for o in problem.reserved], dtype=bool)
-    points = []
+    purchases = []
     for scale in CURVE_SCALES:
         x = sol.reserved_units * scale
-        x = np.where(whole, np.round(x), x) if len(x) else x
-        c = sol.spend_commitment * scale
-        bill = bills.bill(x, c)
-        f = figures(
-            problem,
-            bill,
-            baseline,
-            np.full(problem.hours, bill.commitment_cost_per_hour),
-            _eligible(problem),
-            1,
-            problem.hours,
-        )
+        purchases.append((np.where(whole, np.round(x), x) if len(x) else x, sol.spend_commitment * scale))
+    eligible = _eligible(problem)
+    points = []
+    for scale, bill in zip(CURVE_SCALES, bills.bills(purchases), strict=True):
+        new_cost = np.full(problem.hours, bill.commitment_cost_per_hour)
+        f = figures(problem, bill, baseline, new_cost, eligible, 1, problem.hours)
         util = float(f.utilization()[0, 0])
         points.append(
             CurvePoint(
@@ -506,8 +500,7 @@ def _risk(
     def savings_at(drops: FloatArray) -> FloatArray:
         """Monthly savings when usage falls by each of ``drops`` (one vectorised billing pass each)."""
         factors = 1.0 - drops
-        base = bills.costs_under_scaling(*zero, factors)
-        plan = bills.costs_under_scaling(sol.reserved_units, sol.spend_commitment, factors)
+        base, plan = bills.costs_under_scaling([zero, (sol.reserved_units, sol.spend_commitment)], factors)
         return (base - plan) / hours * HOURS_PER_MONTH
 
     # Largest usage drop before the plan costs more than the baseline: a 41-point grid, then a
