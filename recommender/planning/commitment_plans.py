@@ -121,18 +121,10 @@ def plan_commitments(request: CommitmentRequest, time_limit: float | None = None
         ]
 
     baseline = bills.bill(np.zeros(len(problem.reserved)), np.zeros(len(problem.spend)))
-    plans: list[SavingsPlan] = []
-    solutions: dict[str, CommitmentSolution] = {}
-    seen: set[tuple[float, ...]] = set()
-    for cand in candidates:
-        key = tuple(
-            np.round(np.concatenate([cand.solution.reserved_units, cand.solution.spend_commitment]), 9)
-        )
-        if not any(key) or key in seen:
-            continue
-        seen.add(key)
-        plans.append(_assemble(request, prepared, bills, cand, baseline))
-        solutions[cand.title] = cand.solution
+    chosen = _distinct(candidates)
+    _bill_risk_grids(bills, [cand.solution for cand in chosen], request.policy.stress_usage_drop)
+    plans = [_assemble(request, prepared, bills, cand, baseline) for cand in chosen]
+    solutions = {cand.title: cand.solution for cand in chosen}
     if not plans:
         warnings.append(
             "No commitment purchase lowers the cost of this usage: every offering costs more than the "
@@ -145,6 +137,20 @@ def plan_commitments(request: CommitmentRequest, time_limit: float | None = None
     details = [_window_detail(request, bills, p, solutions[p.title], baseline) for p in final]
     curve = _window_curve(bills, final[0], solutions[final[0].title], baseline)
     return CommitmentOutcome(final, warnings, details, curve)
+
+
+def _distinct(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Candidates that buy something, each purchase once (first title wins)."""
+    out = []
+    seen: set[tuple[float, ...]] = set()
+    for cand in candidates:
+        key = tuple(
+            np.round(np.concatenate([cand.solution.reserved_units, cand.solution.spend_commitment]), 9)
+        )
+        if any(key) and key not in seen:
+            seen.add(key)
+            out.append(cand)
+    return out
 
 
 def _eligible(problem: CommitmentProblem) -> list[int]:
@@ -495,17 +501,18 @@ def _risk(
     ]
     drop = request.policy.stress_usage_drop
 
-    zero = (np.zeros_like(sol.reserved_units), np.zeros_like(sol.spend_commitment))
+    zero = _no_purchase(sol)
 
     def savings_at(drops: FloatArray) -> FloatArray:
         """Monthly savings when usage falls by each of ``drops`` (one vectorised billing pass each)."""
-        factors = 1.0 - drops
-        base, plan = bills.costs_under_scaling([zero, (sol.reserved_units, sol.spend_commitment)], factors)
+        base, plan = bills.costs_under_scaling(
+            [zero, (sol.reserved_units, sol.spend_commitment)], 1.0 - drops
+        )
         return (base - plan) / hours * HOURS_PER_MONTH
 
     # Largest usage drop before the plan costs more than the baseline: a 41-point grid, then a
     # 41-point grid inside the bracket where savings turn negative (resolution 1/1600).
-    grid = np.linspace(0.0, 1.0, 41)
+    grid = DROP_GRID
     negative = np.flatnonzero(savings_at(grid) < 0)
     if negative.size == 0:
         lo = 1.0
@@ -525,6 +532,25 @@ def _risk(
         stressed_monthly_savings=money(float(savings_at(np.array([drop]))[0])),
         break_even_usage_drop=lo,
     )
+
+
+DROP_GRID = np.linspace(0.0, 1.0, 41)
+DROP_GRID.flags.writeable = False
+
+
+def _no_purchase(sol: CommitmentSolution) -> tuple[FloatArray, FloatArray]:
+    return np.zeros_like(sol.reserved_units), np.zeros_like(sol.spend_commitment)
+
+
+def _bill_risk_grids(bills: BillingMemo, solutions: list[CommitmentSolution], drop: float) -> None:
+    """Bill the plans' purchases and the baseline on :func:`_risk`'s coarse drop grid and at the
+    stress drop, all plans in one pass each; ``_risk`` then finds these billings memoised.
+    """
+    if not solutions:
+        return
+    purchases = [_no_purchase(solutions[0])] + [(s.reserved_units, s.spend_commitment) for s in solutions]
+    bills.costs_under_scaling(purchases, 1.0 - DROP_GRID)
+    bills.costs_under_scaling(purchases, 1.0 - np.array([drop]))
 
 
 def _kpis(problem: CommitmentProblem, bill: Billing) -> Kpis:
