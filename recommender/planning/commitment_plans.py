@@ -122,7 +122,7 @@ def plan_commitments(request: CommitmentRequest, time_limit: float | None = None
 
     baseline = bills.bill(np.zeros(len(problem.reserved)), np.zeros(len(problem.spend)))
     chosen = _distinct(candidates)
-    _bill_risk_grids(bills, [cand.solution for cand in chosen], request.policy.stress_usage_drop)
+    _bill_ahead(bills, [cand.solution for cand in chosen], request.policy.stress_usage_drop)
     plans = [_assemble(request, prepared, bills, cand, baseline) for cand in chosen]
     solutions = {cand.title: cand.solution for cand in chosen}
     if not plans:
@@ -257,13 +257,10 @@ def _best_of(
     than one of them; this matters only when the joint solve ended at its time limit
     with a worse incumbent. The joint solve's lower bound is kept.
     """
-    best, best_cost, source = (
-        joint,
-        bills.bill(joint.reserved_units, joint.spend_commitment).total_cost,
-        "",
-    )
-    for name, alt in alternatives:
-        cost = bills.bill(alt.reserved_units, alt.spend_commitment).total_cost
+    solutions = [joint, *(alt for _, alt in alternatives)]
+    costs = [b.total_cost for b in bills.bills([(s.reserved_units, s.spend_commitment) for s in solutions])]
+    best, best_cost, source = joint, costs[0], ""
+    for (name, alt), cost in zip(alternatives, costs[1:], strict=True):
         if cost < best_cost - 1e-9 * max(1.0, abs(best_cost)):
             best, best_cost, source = alt, cost, name
     if best is joint:
@@ -454,16 +451,23 @@ def _action(
 
 def _marginal(bills: BillingMemo, sol: CommitmentSolution, pos: int, reserved: bool) -> float:
     """Monthly cost change from one more unit, or per one more currency/hour (right derivative)."""
+    base = bills.bill(sol.reserved_units, sol.spend_commitment).total_cost
+    x, c, step = _step_up(sol, pos, reserved)
+    return _monthly((bills.bill(x, c).total_cost - base) / step, bills.problem.hours)
+
+
+def _step_up(sol: CommitmentSolution, pos: int, reserved: bool) -> tuple[FloatArray, FloatArray, float]:
+    """The purchase with one more unit of reserved offer ``pos``, or with spend offer
+    ``pos - K`` raised by 1 % (at least 0.001/hour); and the step.
+    """
     x, c = sol.reserved_units.copy(), sol.spend_commitment.copy()
-    base = bills.bill(x, c).total_cost
     if reserved:
         x[pos] += 1.0
-        step = 1.0
-    else:
-        k = pos - len(x)
-        step = max(1e-3, 0.01 * c[k])
-        c[k] += step
-    return _monthly((bills.bill(x, c).total_cost - base) / step, bills.problem.hours)
+        return x, c, 1.0
+    k = pos - len(x)
+    step = max(1e-3, 0.01 * c[k])
+    c[k] += step
+    return x, c, step
 
 
 def _risk(
@@ -542,15 +546,25 @@ def _no_purchase(sol: CommitmentSolution) -> tuple[FloatArray, FloatArray]:
     return np.zeros_like(sol.reserved_units), np.zeros_like(sol.spend_commitment)
 
 
-def _bill_risk_grids(bills: BillingMemo, solutions: list[CommitmentSolution], drop: float) -> None:
-    """Bill the plans' purchases and the baseline on :func:`_risk`'s coarse drop grid and at the
-    stress drop, all plans in one pass each; ``_risk`` then finds these billings memoised.
+def _bill_ahead(bills: BillingMemo, solutions: list[CommitmentSolution], drop: float) -> None:
+    """Bill what assembling the plans asks for, all plans in one pass per kind; ``_assemble``
+    then finds these billings memoised: the purchases and each one stepped up per bought
+    offer (:func:`_marginal`), and the baseline's and purchases' costs on :func:`_risk`'s
+    coarse drop grid and at the stress drop.
     """
     if not solutions:
         return
-    purchases = [_no_purchase(solutions[0])] + [(s.reserved_units, s.spend_commitment) for s in solutions]
-    bills.costs_under_scaling(purchases, 1.0 - DROP_GRID)
-    bills.costs_under_scaling(purchases, 1.0 - np.array([drop]))
+    purchases = [(s.reserved_units, s.spend_commitment) for s in solutions]
+    steps = [
+        _step_up(sol, pos, pos < len(sol.reserved_units))[:2]
+        for sol in solutions
+        for pos, qty in enumerate(np.concatenate([sol.reserved_units, sol.spend_commitment]))
+        if qty > 1e-9
+    ]
+    bills.bills(purchases + steps)
+    with_baseline = [_no_purchase(solutions[0]), *purchases]
+    bills.costs_under_scaling(with_baseline, 1.0 - DROP_GRID)
+    bills.costs_under_scaling(with_baseline, 1.0 - np.array([drop]))
 
 
 def _kpis(problem: CommitmentProblem, bill: Billing) -> Kpis:
