@@ -29,7 +29,7 @@ checks the exact cases against an independent LP.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, cast
 
@@ -247,6 +247,11 @@ def _scaled(problem: CommitmentProblem, factors: FloatArray) -> CommitmentProble
 
 Purchase = tuple[FloatArray, FloatArray]  # (reserved units, spend commitment)
 
+BATCH_CELLS = 1 << 18
+"""Most hour x class cells (over all windows) billed in one vectorised pass: batching
+pays on small windows, and large ones are billed one purchase at a time as before,
+so memory stays that of a single billing."""
+
 
 class BillingMemo:
     """Billings of one problem's purchases, each computed once.
@@ -254,8 +259,8 @@ class BillingMemo:
     :func:`simulate` and :func:`costs_under_scaling` are pure functions of the problem
     and their arrays, so a purchase billed again (bit-for-bit the same quantities and
     factors) gets the first result, the same object: callers must treat it as
-    read-only. Purchases asked for together are billed in one vectorised pass
-    (:func:`simulate_many`, bit-for-bit the same figures).
+    read-only. Purchases asked for together are billed in vectorised passes of up to
+    ``BATCH_CELLS`` cells (:func:`simulate_many`, bit-for-bit the same figures).
     """
 
     def __init__(self, problem: CommitmentProblem) -> None:
@@ -271,24 +276,37 @@ class BillingMemo:
         """``simulate`` of each purchase."""
         keys = [_key(*p) for p in purchases]
         missing = {k: p for k, p in zip(keys, purchases, strict=True) if k not in self._bills}
-        if len(missing) == 1:
-            ((key, (x, c)),) = missing.items()
-            self._bills[key] = simulate(self.problem, x, c)
-        elif missing:
-            billed = simulate_many(self.problem, *_unzip(missing.values()))
-            self._bills.update(zip(missing, billed, strict=True))
+        for chunk in self._chunks(missing, 1):
+            if len(chunk) == 1:
+                billed = [simulate(self.problem, *chunk[0][1])]
+            else:
+                billed = simulate_many(self.problem, *_unzip(p for _, p in chunk))
+            self._bills.update(zip((k for k, _ in chunk), billed, strict=True))
         return [self._bills[k] for k in keys]
 
     def costs_under_scaling(self, purchases: Sequence[Purchase], factors: FloatArray) -> list[FloatArray]:
         """``costs_under_scaling(problem, x, c, factors)`` of each purchase ``(x, c)``."""
         keys = [_key(*p, factors) for p in purchases]
         missing = {k: p for k, p in zip(keys, purchases, strict=True) if k not in self._scaled}
-        if missing:
-            totals = costs_under_scaling_many(self.problem, *_unzip(missing.values()), factors)
-            for key, total in zip(missing, totals, strict=True):
+        for chunk in self._chunks(missing, len(factors)):
+            if len(chunk) == 1:
+                totals = [costs_under_scaling(self.problem, *chunk[0][1], factors)]
+            else:
+                totals = costs_under_scaling_many(self.problem, *_unzip(p for _, p in chunk), factors)
+            for (key, _), total in zip(chunk, totals, strict=True):
                 total.flags.writeable = False
                 self._scaled[key] = total
         return [self._scaled[k] for k in keys]
+
+    def _chunks(
+        self, missing: dict[tuple[bytes, ...], Purchase], windows: int
+    ) -> Iterator[list[tuple[tuple[bytes, ...], Purchase]]]:
+        """``missing`` in batches of at most ``BATCH_CELLS`` cells (at least one purchase each)."""
+        cells = windows * self.problem.hours * self.problem.classes
+        size = max(1, BATCH_CELLS // max(1, cells))
+        items = list(missing.items())
+        for start in range(0, len(items), size):
+            yield items[start : start + size]
 
 
 def _unzip(purchases: Iterable[Purchase]) -> tuple[list[FloatArray], list[FloatArray]]:

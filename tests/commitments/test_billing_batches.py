@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from solvers import billing
 from solvers.billing import (
     BillingMemo,
     costs_under_scaling,
@@ -76,3 +77,16 @@ def test_memo_returns_the_first_billing_of_an_identical_purchase() -> None:
     (totals,) = memo.costs_under_scaling([(x, c)], factors)
     assert memo.costs_under_scaling([(x, c)], factors.copy())[0] is totals
     assert not totals.flags.writeable
+
+
+def test_memo_bills_in_bounded_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = _problem(np.random.default_rng(3))
+    monkeypatch.setattr(billing, "BATCH_CELLS", 2 * problem.hours * problem.classes)
+    calls: list[int] = []
+    many = billing.simulate_many
+    monkeypatch.setattr(billing, "simulate_many", lambda p, xs, cs: calls.append(len(xs)) or many(p, xs, cs))
+    purchases = [(np.full(len(problem.reserved), k), np.full(len(problem.spend), k / 2)) for k in range(5)]
+    bills = BillingMemo(problem).bills(purchases)
+    assert calls == [2, 2]  # the fifth purchase alone goes through simulate
+    for (x, c), bill in zip(purchases, bills, strict=True):
+        assert bill.on_demand_cost.tobytes() == simulate(problem, x, c).on_demand_cost.tobytes()
