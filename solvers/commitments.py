@@ -38,7 +38,7 @@ positive, and classes no offer covers only add a constant.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -142,15 +142,26 @@ def solve_commitments_lp(
 
     if coverable:
         usage, weight, first = _hour_groups(problem, cols)
-        rows = _Rows(usage.tolist(), weight.tolist(), {j: pos for pos, j in enumerate(coverable)})
-        cover_terms: dict[tuple[int, int], list[tuple[pulp.LpVariable, int]]] = {}
+        col_of = {j: pos for pos, j in enumerate(coverable)}
+        cover_terms: dict[tuple[int, int], list[pulp.LpVariable]] = {}
         for i, inst in enumerate(all_insts):
-            held_cap = inst.capacity(hours)[first].tolist() if inst.held else None
+            held_cap = inst.capacity(hours)[first] if inst.held else None
             _add_instrument(
-                model, i, inst, rows, rate, norm, purchase_vars[i], held_cap, objective_terms, cover_terms
+                model,
+                i,
+                inst,
+                usage,
+                weight,
+                col_of,
+                rate,
+                norm,
+                purchase_vars[i],
+                held_cap,
+                objective_terms,
+                cover_terms,
             )
-        for (g, pos), terms in cover_terms.items():
-            _add_le(model, f"cover_{g}_{pos}", terms, rows.usage[g][pos])
+        for (g, pos), zs in cover_terms.items():
+            model += pulp.lpSum(zs) <= float(usage[g, pos]), f"cover_{g}_{pos}"
 
     model += pulp.LpAffineExpression(objective_terms, constant=constant), "window_cost"
     if not math.isinf(problem.max_upfront):
@@ -199,43 +210,21 @@ def _as_billed(problem: CommitmentProblem, report: SolveReport, x: FloatArray, c
     )
 
 
-@dataclass(frozen=True)
-class _Rows:
-    """Hour groups as Python floats (the model is built term by term)."""
-
-    usage: list[list[float]]  # usage[g][pos] of coverable class ``pos``
-    weight: list[float]  # hours in group g
-    col_of: dict[int, int]  # class -> position among the coverable classes
-
-
-def _add_le(
-    model: pulp.LpProblem, name: str, terms: Sequence[tuple[pulp.LpVariable, float]], rhs: float
-) -> None:
-    """Add ``sum(terms) <= rhs`` named ``name``.
-
-    The constraint is the one ``model += pulp.lpSum(...) <= rhs, name`` adds (same terms
-    in the same order, constant ``-rhs``), built without PuLP's operator overloading.
-    """
-    model.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rhs=rhs), name)
-
-
 def _add_instrument(
     model: pulp.LpProblem,
     i: int,
     inst: Instrument,
-    rows: _Rows,
+    usage: FloatArray,
+    weight: FloatArray,
+    col_of: dict[int, int],
     rate: FloatArray,
     norm: FloatArray,
     bought: pulp.LpVariable | None,
-    held_cap: list[float] | None,
+    held_cap: FloatArray | None,
     objective_terms: list[tuple[pulp.LpVariable, float]],
-    cover_terms: dict[tuple[int, int], list[tuple[pulp.LpVariable, int]]],
+    cover_terms: dict[tuple[int, int], list[pulp.LpVariable]],
 ) -> None:
-    """Add coverage variables and per-group capacity rows of one instrument.
-
-    Row ``{kind}_{g}_{i}``: covered usage times its capacity use ``<= cap`` (held) or
-    ``- per_unit * bought <= 0`` (purchases), over the classes used in group ``g``.
-    """
+    """Add coverage variables and per-group capacity rows of one instrument."""
     offer = inst.offer
     if isinstance(offer, ReservedOffer):
         use: dict[int, float] = {j: float(norm[j]) for j in offer.covered}
@@ -245,26 +234,25 @@ def _add_instrument(
         use = {j: float(r) for j, r in zip(offer.covered, offer.rates, strict=True)}
         per_unit = 1.0
         kind = "sp_capacity"
-    classes = [(j, rows.col_of[j], use[j], float(rate[j])) for j in sorted(use)]
-    for g, (row, weight) in enumerate(zip(rows.usage, rows.weight, strict=True)):
-        cap = None if held_cap is None else held_cap[g]
+    positions = [(j, col_of[j]) for j in sorted(use)]
+    for g in range(usage.shape[0]):
+        cap = None if held_cap is None else float(held_cap[g])
         if cap is not None and cap <= 0:
             continue
-        terms: list[tuple[pulp.LpVariable, float]] = []
-        for j, pos, coef, price in classes:
-            if row[pos] <= 0:
+        terms = []
+        for j, pos in positions:
+            if usage[g, pos] <= 0:
                 continue
             z = model.add_variable(f"z_{g}_{i}_{j}", lowBound=0)
-            terms.append((z, coef))
-            objective_terms.append((z, -weight * price))
-            cover_terms.setdefault((g, pos), []).append((z, 1))
+            terms.append((z, use[j]))
+            objective_terms.append((z, -weight[g] * float(rate[j])))
+            cover_terms.setdefault((g, pos), []).append(z)
         if not terms:
             continue
         if bought is None:
-            assert cap is not None
-            _add_le(model, f"{kind}_{g}_{i}", terms, cap)
+            model += pulp.LpAffineExpression(terms) <= cap, f"{kind}_{g}_{i}"
         else:
-            _add_le(model, f"{kind}_{g}_{i}", [*terms, (bought, -per_unit)], 0)
+            model += pulp.LpAffineExpression(terms) - per_unit * bought <= 0, f"{kind}_{g}_{i}"
 
 
 def _explainer(problem: CommitmentProblem) -> Callable[[str], str]:
