@@ -29,8 +29,9 @@ checks the exact cases against an independent LP.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import Literal, cast
 
 import numpy as np
 
@@ -72,20 +73,95 @@ class Billing:
 
 
 def _fill(capacity: FloatArray, need: FloatArray) -> FloatArray:
-    """Greedy fill: allocate ``capacity[t]`` to ``need[t, :]`` left to right."""
-    before = np.cumsum(need, axis=1) - need
-    return np.clip(capacity[:, None] - before, 0.0, need)
+    """Greedy fill: allocate ``capacity[..., t]`` to ``need[..., t, :]`` left to right."""
+    before = np.cumsum(need, axis=-1) - need
+    return np.clip(capacity[..., None] - before, 0.0, need)
+
+
+def _per_block(op: Callable[[FloatArray], FloatArray], a: FloatArray, order: Literal["C", "F"]) -> FloatArray:
+    """``op(a)`` for an (hours, n) array; for a stack of them, ``op`` of each, laid out in ``order``.
+
+    Reductions and matrix products may round differently by memory layout (BLAS kernels,
+    pairwise summation), so each block is given the layout a single purchase's billing
+    has at that step: its figures are then bit-for-bit those of :func:`simulate`.
+    """
+    if a.ndim == 2:
+        return op(a)
+    return np.stack([op(np.asarray(block, order=order)) for block in a])
 
 
 def simulate(problem: CommitmentProblem, reserved_units: FloatArray, spend_commitment: FloatArray) -> Billing:
     """Bill ``problem.usage`` with the held commitments plus the given purchases."""
     insts = instruments(problem, reserved_units, spend_commitment)
-    hours, n = problem.hours, len(insts)
-    residual = problem.usage.astype(np.float64, copy=True)
-    rate, norm = problem.on_demand_rate, problem.normalization
+    hours = problem.hours
     capacity = np.column_stack([i.capacity(hours) for i in insts]) if insts else np.zeros((hours, 0))
-    used = np.zeros((hours, n))
-    value = np.zeros((hours, n))
+    residual, used, value = _bill(problem, insts, problem.usage.astype(np.float64, copy=True), capacity)
+    return Billing(
+        instruments=insts,
+        capacity=capacity,
+        used=used,
+        covered_value=value,
+        covered_units=problem.usage - residual,
+        on_demand_cost=residual @ problem.on_demand_rate,
+        commitment_cost_per_hour=sum(i.hourly_cost() for i in insts),
+    )
+
+
+def simulate_many(
+    problem: CommitmentProblem, reserved_units: Sequence[FloatArray], spend_commitment: Sequence[FloatArray]
+) -> list[Billing]:
+    """``[simulate(problem, x, c) for x, c in zip(reserved_units, spend_commitment)]`` in one pass.
+
+    The purchases are billed as a stack of windows. Every step is elementwise or works
+    on one hour (a row) at a time, and row reductions and products run block by block
+    (:func:`_per_block`), so each billing is bit-for-bit the one :func:`simulate` returns.
+    """
+    if not reserved_units:
+        return []
+    hours, rate = problem.hours, problem.on_demand_rate
+    insts = [instruments(problem, x, c) for x, c in zip(reserved_units, spend_commitment, strict=True)]
+    width = len(insts[0])
+    capacity = np.stack(
+        [np.column_stack([i.capacity(hours) for i in b]) if width else np.zeros((hours, 0)) for b in insts]
+    )
+    usage = problem.usage.astype(np.float64, copy=False)
+    order: Literal["C", "F"] = "F" if usage.flags.f_contiguous and not usage.flags.c_contiguous else "C"
+    stacked = np.broadcast_to(usage, (len(insts), *usage.shape)).copy(order="C")
+    residual, used, value = _bill(problem, insts[0], stacked, capacity)
+    on_demand = _per_block(lambda r: r @ rate, residual, order)
+    return [
+        Billing(
+            instruments=b,
+            capacity=capacity[k],
+            used=used[k],
+            covered_value=value[k],
+            covered_units=problem.usage - residual[k],
+            on_demand_cost=on_demand[k],
+            commitment_cost_per_hour=sum(i.hourly_cost() for i in b),
+        )
+        for k, b in enumerate(insts)
+    ]
+
+
+def _bill(
+    problem: CommitmentProblem, insts: list[Instrument], residual: FloatArray, capacity: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Apply the instruments to ``residual`` usage in place, as providers bill.
+
+    ``residual`` is (hours, J) or a stack (B, hours, J) of windows with their own
+    ``capacity`` (hours, I) / (B, hours, I); ``insts`` gives the instruments' offers
+    (identical across the stack). Returns the residual usage, the capacity used and
+    the on-demand value covered per instrument.
+    """
+    rate, norm = problem.on_demand_rate, problem.normalization
+    used = np.zeros(capacity.shape)
+    value = np.zeros(capacity.shape)
+
+    def dot(a: FloatArray, v: FloatArray) -> FloatArray:
+        return _per_block(lambda b: b @ v, a, "F")  # a single purchase's fills are column-major
+
+    def row_sum(a: FloatArray) -> FloatArray:
+        return _per_block(lambda b: b.sum(axis=1), a, "F")
 
     pools: dict[tuple[int, ...], list[int]] = {}
     for idx, inst in enumerate(insts):  # held instruments come first in each pool
@@ -94,15 +170,17 @@ def simulate(problem: CommitmentProblem, reserved_units: FloatArray, spend_commi
     for scope in sorted(pools, key=len):
         members = pools[scope]
         cols = np.array(sorted(scope, key=lambda j: (-rate[j] / norm[j], j)))
-        member_cap = capacity[:, members]
-        alloc = _fill(member_cap.sum(axis=1), residual[:, cols] * norm[cols])  # normalised units
+        member_cap = capacity[..., members]
+        alloc = _fill(row_sum(member_cap), residual[..., cols] * norm[cols])  # normalised units
         covered = alloc / norm[cols]
-        residual[:, cols] -= covered
-        pool_used = alloc.sum(axis=1)
-        value_per_unit = np.divide(covered @ rate[cols], pool_used, out=np.zeros(hours), where=pool_used > 0)
+        residual[..., cols] -= covered
+        pool_used = row_sum(alloc)
+        value_per_unit = np.divide(
+            dot(covered, rate[cols]), pool_used, out=np.zeros(pool_used.shape), where=pool_used > 0
+        )
         member_used = _fill(pool_used, member_cap)  # held first, then purchases in order
-        used[:, members] = member_used
-        value[:, members] = member_used * value_per_unit[:, None]
+        used[..., members] = member_used
+        value[..., members] = member_used * value_per_unit[..., None]
 
     spend_order = sorted(
         (idx for idx, inst in enumerate(insts) if isinstance(inst.offer, SpendOffer)),
@@ -114,22 +192,14 @@ def simulate(problem: CommitmentProblem, reserved_units: FloatArray, spend_commi
         covered_cls = np.array(offer.covered)
         order = np.argsort(-(1.0 - cover_rate / rate[covered_cls]), kind="stable")
         cols, cover_rate = covered_cls[order], cover_rate[order]
-        alloc = _fill(capacity[:, idx], residual[:, cols] * cover_rate)  # currency
+        alloc = _fill(capacity[..., idx], residual[..., cols] * cover_rate)  # currency
         covered = alloc / cover_rate
-        residual[:, cols] -= covered
-        used[:, idx] = alloc.sum(axis=1)
-        value[:, idx] = covered @ rate[cols]
+        residual[..., cols] -= covered
+        used[..., idx] = row_sum(alloc)
+        value[..., idx] = dot(covered, rate[cols])
 
     np.maximum(residual, 0.0, out=residual)
-    return Billing(
-        instruments=insts,
-        capacity=capacity,
-        used=used,
-        covered_value=value,
-        covered_units=problem.usage - residual,
-        on_demand_cost=residual @ rate,
-        commitment_cost_per_hour=sum(i.hourly_cost() for i in insts),
-    )
+    return residual, used, value
 
 
 def plan_cost(problem: CommitmentProblem, reserved_units: FloatArray, spend_commitment: FloatArray) -> float:
@@ -145,8 +215,26 @@ def costs_under_scaling(
     Hours are billed independently, so the scaled windows are stacked and billed
     in one vectorised pass.
     """
+    hourly = simulate(_scaled(problem, factors), reserved_units, spend_commitment).hourly_cost()
+    totals: FloatArray = hourly.reshape(len(factors), problem.hours).sum(axis=1)
+    return totals
+
+
+def costs_under_scaling_many(
+    problem: CommitmentProblem,
+    reserved_units: Sequence[FloatArray],
+    spend_commitment: Sequence[FloatArray],
+    factors: FloatArray,
+) -> list[FloatArray]:
+    """:func:`costs_under_scaling` of several purchases in one pass (bit-for-bit the same)."""
+    bills = simulate_many(_scaled(problem, factors), reserved_units, spend_commitment)
+    return [b.hourly_cost().reshape(len(factors), problem.hours).sum(axis=1) for b in bills]
+
+
+def _scaled(problem: CommitmentProblem, factors: FloatArray) -> CommitmentProblem:
+    """The window repeated once per factor, its usage multiplied by the factor."""
     k = len(factors)
-    stacked = replace(
+    return replace(
         problem,
         usage=(problem.usage[None, :, :] * np.asarray(factors, dtype=np.float64)[:, None, None]).reshape(
             k * problem.hours, problem.classes
@@ -155,6 +243,77 @@ def costs_under_scaling(
             replace(h, active=None if h.active is None else np.tile(h.active, k)) for h in problem.held
         ),
     )
-    hourly = simulate(stacked, reserved_units, spend_commitment).hourly_cost()
-    totals: FloatArray = hourly.reshape(k, problem.hours).sum(axis=1)
-    return totals
+
+
+Purchase = tuple[FloatArray, FloatArray]  # (reserved units, spend commitment)
+
+BATCH_CELLS = 1 << 18
+"""Most hour x class cells (over all windows) billed in one vectorised pass: batching
+pays on small windows, and large ones are billed one purchase at a time as before,
+so memory stays that of a single billing."""
+
+
+class BillingMemo:
+    """Billings of one problem's purchases, each computed once.
+
+    :func:`simulate` and :func:`costs_under_scaling` are pure functions of the problem
+    and their arrays, so a purchase billed again (bit-for-bit the same quantities and
+    factors) gets the first result, the same object: callers must treat it as
+    read-only. Purchases asked for together are billed in vectorised passes of up to
+    ``BATCH_CELLS`` cells (:func:`simulate_many`, bit-for-bit the same figures).
+    """
+
+    def __init__(self, problem: CommitmentProblem) -> None:
+        self.problem = problem
+        self._bills: dict[tuple[bytes, ...], Billing] = {}
+        self._scaled: dict[tuple[bytes, ...], FloatArray] = {}
+
+    def bill(self, reserved_units: FloatArray, spend_commitment: FloatArray) -> Billing:
+        """``simulate(problem, reserved_units, spend_commitment)``."""
+        return self.bills([(reserved_units, spend_commitment)])[0]
+
+    def bills(self, purchases: Sequence[Purchase]) -> list[Billing]:
+        """``simulate`` of each purchase."""
+        keys = [_key(*p) for p in purchases]
+        missing = {k: p for k, p in zip(keys, purchases, strict=True) if k not in self._bills}
+        for chunk in self._chunks(missing, 1):
+            if len(chunk) == 1:
+                billed = [simulate(self.problem, *chunk[0][1])]
+            else:
+                billed = simulate_many(self.problem, *_unzip(p for _, p in chunk))
+            self._bills.update(zip((k for k, _ in chunk), billed, strict=True))
+        return [self._bills[k] for k in keys]
+
+    def costs_under_scaling(self, purchases: Sequence[Purchase], factors: FloatArray) -> list[FloatArray]:
+        """``costs_under_scaling(problem, x, c, factors)`` of each purchase ``(x, c)``."""
+        keys = [_key(*p, factors) for p in purchases]
+        missing = {k: p for k, p in zip(keys, purchases, strict=True) if k not in self._scaled}
+        for chunk in self._chunks(missing, len(factors)):
+            if len(chunk) == 1:
+                totals = [costs_under_scaling(self.problem, *chunk[0][1], factors)]
+            else:
+                totals = costs_under_scaling_many(self.problem, *_unzip(p for _, p in chunk), factors)
+            for (key, _), total in zip(chunk, totals, strict=True):
+                total.flags.writeable = False
+                self._scaled[key] = total
+        return [self._scaled[k] for k in keys]
+
+    def _chunks(
+        self, missing: dict[tuple[bytes, ...], Purchase], windows: int
+    ) -> Iterator[list[tuple[tuple[bytes, ...], Purchase]]]:
+        """``missing`` in batches of at most ``BATCH_CELLS`` cells (at least one purchase each)."""
+        cells = windows * self.problem.hours * self.problem.classes
+        size = max(1, BATCH_CELLS // max(1, cells))
+        items = list(missing.items())
+        for start in range(0, len(items), size):
+            yield items[start : start + size]
+
+
+def _unzip(purchases: Iterable[Purchase]) -> tuple[list[FloatArray], list[FloatArray]]:
+    pairs = list(purchases)
+    return [x for x, _ in pairs], [c for _, c in pairs]
+
+
+def _key(*arrays: FloatArray) -> tuple[bytes, ...]:
+    """Exact identity of float arrays (their float64 bytes)."""
+    return tuple(np.asarray(a, dtype=np.float64).tobytes() for a in arrays)

@@ -45,7 +45,7 @@ from recommender.planning.commitment_inputs import PreparedProblem, prepare
 from recommender.planning.default_offerings import DEFAULT_CATALOGUE_SCOPE, default_offerings
 from recommender.planning.ranking import group_id, rank
 from recommender.planning.summaries import solver_summary
-from solvers.billing import Billing, costs_under_scaling, simulate
+from solvers.billing import Billing, BillingMemo
 from solvers.commitment_problem import CommitmentProblem, FloatArray
 from solvers.commitments import CommitmentSolution, solve_commitments
 from solvers.result import SolveStatus
@@ -96,6 +96,7 @@ def plan_commitments(request: CommitmentRequest, time_limit: float | None = None
     if not problem.reserved and not problem.spend:
         return CommitmentOutcome([], [*warnings, "No offering is allowed by the policy; nothing to buy."])
 
+    bills = BillingMemo(problem)
     has_both = bool(problem.reserved) and bool(problem.spend)
     alternatives = has_both and not request.policy.joint_only
     share = 0.6 if alternatives else 1.0
@@ -105,8 +106,8 @@ def plan_commitments(request: CommitmentRequest, time_limit: float | None = None
         rest = None if time_limit is None else time_limit * 0.2
         ri_only = _widen(_solve(problem.restricted(spend=False), rest), problem)
         sp_only = _widen(_solve(problem.restricted(reserved=False), rest), problem)
-        joint = _best_of(problem, joint, [("reserved-only", ri_only), ("spend-only", sp_only)])
-        separate = simulate(problem, ri_only.reserved_units, sp_only.spend_commitment).total_cost
+        joint = _best_of(bills, joint, [("reserved-only", ri_only), ("spend-only", sp_only)])
+        separate = bills.bill(ri_only.reserved_units, sp_only.spend_commitment).total_cost
         penalty = (separate - joint.window_cost) / problem.hours * HOURS_PER_MONTH
         candidates[0] = _Candidate(
             candidates[0].title,
@@ -119,19 +120,11 @@ def plan_commitments(request: CommitmentRequest, time_limit: float | None = None
             _Candidate("Spend commitments (savings plans / flexible CUDs) only", sp_only, ""),
         ]
 
-    baseline = simulate(problem, np.zeros(len(problem.reserved)), np.zeros(len(problem.spend)))
-    plans: list[SavingsPlan] = []
-    solutions: dict[str, CommitmentSolution] = {}
-    seen: set[tuple[float, ...]] = set()
-    for cand in candidates:
-        key = tuple(
-            np.round(np.concatenate([cand.solution.reserved_units, cand.solution.spend_commitment]), 9)
-        )
-        if not any(key) or key in seen:
-            continue
-        seen.add(key)
-        plans.append(_assemble(request, prepared, cand, baseline))
-        solutions[cand.title] = cand.solution
+    baseline = bills.bill(np.zeros(len(problem.reserved)), np.zeros(len(problem.spend)))
+    chosen = _distinct(candidates)
+    _bill_ahead(bills, [cand.solution for cand in chosen], request.policy.stress_usage_drop)
+    plans = [_assemble(request, prepared, bills, cand, baseline) for cand in chosen]
+    solutions = {cand.title: cand.solution for cand in chosen}
     if not plans:
         warnings.append(
             "No commitment purchase lowers the cost of this usage: every offering costs more than the "
@@ -141,9 +134,23 @@ def plan_commitments(request: CommitmentRequest, time_limit: float | None = None
     ranked = rank(plans)
     xor = group_id("commitments", ranked) if len(ranked) > 1 else ""
     final = [p.model_copy(update={"xor_group_id": xor}) for p in ranked]
-    details = [_window_detail(request, prepared, p, solutions[p.title], baseline) for p in final]
-    curve = _window_curve(request, prepared, final[0], solutions[final[0].title], baseline)
+    details = [_window_detail(request, bills, p, solutions[p.title], baseline) for p in final]
+    curve = _window_curve(bills, final[0], solutions[final[0].title], baseline)
     return CommitmentOutcome(final, warnings, details, curve)
+
+
+def _distinct(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Candidates that buy something, each purchase once (first title wins)."""
+    out = []
+    seen: set[tuple[float, ...]] = set()
+    for cand in candidates:
+        key = tuple(
+            np.round(np.concatenate([cand.solution.reserved_units, cand.solution.spend_commitment]), 9)
+        )
+        if any(key) and key not in seen:
+            seen.add(key)
+            out.append(cand)
+    return out
 
 
 def _eligible(problem: CommitmentProblem) -> list[int]:
@@ -153,14 +160,14 @@ def _eligible(problem: CommitmentProblem) -> list[int]:
 
 def _window_detail(
     request: CommitmentRequest,
-    prepared: PreparedProblem,
+    bills: BillingMemo,
     plan: SavingsPlan,
     sol: CommitmentSolution,
     baseline: Billing,
 ) -> PlanDetail:
     """Month-by-month figures over the usage window (the assumed future)."""
-    problem = prepared.problem
-    bill = simulate(problem, sol.reserved_units, sol.spend_commitment)
+    problem = bills.problem
+    bill = bills.bill(sol.reserved_units, sol.spend_commitment)
     new_cost = np.full(problem.hours, bill.commitment_cost_per_hour)
     month = int(HOURS_PER_MONTH)
     f = figures(problem, bill, baseline, new_cost, _eligible(problem), 1, month)
@@ -190,30 +197,20 @@ CURVE_SCALES = tuple(np.round(np.arange(0.0, 2.0001, 0.125), 3).tolist())
 
 
 def _window_curve(
-    request: CommitmentRequest,
-    prepared: PreparedProblem,
-    plan: SavingsPlan,
-    sol: CommitmentSolution,
-    baseline: Billing,
+    bills: BillingMemo, plan: SavingsPlan, sol: CommitmentSolution, baseline: Billing
 ) -> SavingsCurve:
     """The rank-1 plan's purchase scaled from 0 to 2x, billed on the window."""
-    problem = prepared.problem
+    problem = bills.problem
     whole = np.array([o.whole_units for o in problem.reserved], dtype=bool)
-    points = []
+    purchases = []
     for scale in CURVE_SCALES:
         x = sol.reserved_units * scale
-        x = np.where(whole, np.round(x), x) if len(x) else x
-        c = sol.spend_commitment * scale
-        bill = simulate(problem, x, c)
-        f = figures(
-            problem,
-            bill,
-            baseline,
-            np.full(problem.hours, bill.commitment_cost_per_hour),
-            _eligible(problem),
-            1,
-            problem.hours,
-        )
+        purchases.append((np.where(whole, np.round(x), x) if len(x) else x, sol.spend_commitment * scale))
+    eligible = _eligible(problem)
+    points = []
+    for scale, bill in zip(CURVE_SCALES, bills.bills(purchases), strict=True):
+        new_cost = np.full(problem.hours, bill.commitment_cost_per_hour)
+        f = figures(problem, bill, baseline, new_cost, eligible, 1, problem.hours)
         util = float(f.utilization()[0, 0])
         points.append(
             CurvePoint(
@@ -252,7 +249,7 @@ def _solve(problem: CommitmentProblem, time_limit: float | None) -> CommitmentSo
 
 
 def _best_of(
-    problem: CommitmentProblem, joint: CommitmentSolution, alternatives: list[tuple[str, CommitmentSolution]]
+    bills: BillingMemo, joint: CommitmentSolution, alternatives: list[tuple[str, CommitmentSolution]]
 ) -> CommitmentSolution:
     """The joint solve's purchase, or an alternative's where that bills for less.
 
@@ -260,13 +257,10 @@ def _best_of(
     than one of them; this matters only when the joint solve ended at its time limit
     with a worse incumbent. The joint solve's lower bound is kept.
     """
-    best, best_cost, source = (
-        joint,
-        simulate(problem, joint.reserved_units, joint.spend_commitment).total_cost,
-        "",
-    )
-    for name, alt in alternatives:
-        cost = simulate(problem, alt.reserved_units, alt.spend_commitment).total_cost
+    solutions = [joint, *(alt for _, alt in alternatives)]
+    costs = [b.total_cost for b in bills.bills([(s.reserved_units, s.spend_commitment) for s in solutions])]
+    best, best_cost, source = joint, costs[0], ""
+    for (name, alt), cost in zip(alternatives, costs[1:], strict=True):
         if cost < best_cost - 1e-9 * max(1.0, abs(best_cost)):
             best, best_cost, source = alt, cost, name
     if best is joint:
@@ -309,11 +303,15 @@ def _monthly(window_amount: float, hours: int) -> float:
 
 
 def _assemble(
-    request: CommitmentRequest, prepared: PreparedProblem, cand: _Candidate, baseline: Billing
+    request: CommitmentRequest,
+    prepared: PreparedProblem,
+    bills: BillingMemo,
+    cand: _Candidate,
+    baseline: Billing,
 ) -> SavingsPlan:
     problem, sol = prepared.problem, cand.solution
     hours = problem.hours
-    bill = simulate(problem, sol.reserved_units, sol.spend_commitment)
+    bill = bills.bill(sol.reserved_units, sol.spend_commitment)
     offerings = [*prepared.reserved, *prepared.spend]
     quantities = np.concatenate([sol.reserved_units, sol.spend_commitment])
     n_held = len(problem.held)
@@ -344,7 +342,7 @@ def _assemble(
                 hours,
                 bill,
                 new_idx[pos],
-                problem,
+                bills,
                 sol,
                 pos,
                 request,
@@ -364,7 +362,7 @@ def _assemble(
     )
     cash_monthly = monthly_savings + amortised_upfront
     horizon = request.policy.horizon_months
-    risk = _risk(request, prepared, sol, bill, baseline, offerings, quantities)
+    risk = _risk(request, bills, sol, bill, baseline, offerings, quantities)
     kpis_before, kpis_after = _kpis(problem, baseline), _kpis(problem, bill)
     explanation = _explain(request, cand, bill, monthly_savings, baseline_monthly, risk, actions)
     return SavingsPlan(
@@ -406,13 +404,14 @@ def _action(
     hours: int,
     bill: Billing,
     inst_idx: int,
-    problem: CommitmentProblem,
+    bills: BillingMemo,
     sol: CommitmentSolution,
     pos: int,
     request: CommitmentRequest,
 ) -> Action:
     cap = float(bill.capacity[:, inst_idx].sum())
     used = float(bill.used[:, inst_idx].sum())
+    problem = bills.problem
     covered = bill.instruments[inst_idx].offer.covered
     eligible = float((problem.usage[:, list(covered)] @ problem.on_demand_rate[list(covered)]).sum())
     monthly_saving = _monthly(window_saving, hours)
@@ -441,7 +440,7 @@ def _action(
         utilization=used / cap if cap > 0 else 0.0,
         coverage=float(bill.covered_value[:, inst_idx].sum()) / eligible if eligible > 0 else 0.0,
         break_even_months=break_even,
-        marginal_value=money(_marginal(problem, sol, pos, reserved)),
+        marginal_value=money(_marginal(bills, sol, pos, reserved)),
         attributes={
             "term": offering.term.value,
             "payment_option": offering.payment_option.value,
@@ -450,30 +449,37 @@ def _action(
     )
 
 
-def _marginal(problem: CommitmentProblem, sol: CommitmentSolution, pos: int, reserved: bool) -> float:
+def _marginal(bills: BillingMemo, sol: CommitmentSolution, pos: int, reserved: bool) -> float:
     """Monthly cost change from one more unit, or per one more currency/hour (right derivative)."""
+    base = bills.bill(sol.reserved_units, sol.spend_commitment).total_cost
+    x, c, step = _step_up(sol, pos, reserved)
+    return _monthly((bills.bill(x, c).total_cost - base) / step, bills.problem.hours)
+
+
+def _step_up(sol: CommitmentSolution, pos: int, reserved: bool) -> tuple[FloatArray, FloatArray, float]:
+    """The purchase with one more unit of reserved offer ``pos``, or with spend offer
+    ``pos - K`` raised by 1 % (at least 0.001/hour); and the step.
+    """
     x, c = sol.reserved_units.copy(), sol.spend_commitment.copy()
-    base = simulate(problem, x, c).total_cost
     if reserved:
         x[pos] += 1.0
-        step = 1.0
-    else:
-        k = pos - len(x)
-        step = max(1e-3, 0.01 * c[k])
-        c[k] += step
-    return _monthly((simulate(problem, x, c).total_cost - base) / step, problem.hours)
+        return x, c, 1.0
+    k = pos - len(x)
+    step = max(1e-3, 0.01 * c[k])
+    c[k] += step
+    return x, c, step
 
 
 def _risk(
     request: CommitmentRequest,
-    prepared: PreparedProblem,
+    bills: BillingMemo,
     sol: CommitmentSolution,
     bill: Billing,
     baseline: Billing,
     offerings: list[CommitmentOffering],
     quantities: FloatArray,
 ) -> RiskFigures:
-    problem = prepared.problem
+    problem = bills.problem
     hours = problem.hours
     committed = []
     for offering, qty in zip(offerings, quantities, strict=True):
@@ -499,18 +505,18 @@ def _risk(
     ]
     drop = request.policy.stress_usage_drop
 
-    zero = (np.zeros_like(sol.reserved_units), np.zeros_like(sol.spend_commitment))
+    zero = _no_purchase(sol)
 
     def savings_at(drops: FloatArray) -> FloatArray:
         """Monthly savings when usage falls by each of ``drops`` (one vectorised billing pass each)."""
-        factors = 1.0 - drops
-        base = costs_under_scaling(problem, *zero, factors)
-        plan = costs_under_scaling(problem, sol.reserved_units, sol.spend_commitment, factors)
+        base, plan = bills.costs_under_scaling(
+            [zero, (sol.reserved_units, sol.spend_commitment)], 1.0 - drops
+        )
         return (base - plan) / hours * HOURS_PER_MONTH
 
     # Largest usage drop before the plan costs more than the baseline: a 41-point grid, then a
     # 41-point grid inside the bracket where savings turn negative (resolution 1/1600).
-    grid = np.linspace(0.0, 1.0, 41)
+    grid = DROP_GRID
     negative = np.flatnonzero(savings_at(grid) < 0)
     if negative.size == 0:
         lo = 1.0
@@ -530,6 +536,35 @@ def _risk(
         stressed_monthly_savings=money(float(savings_at(np.array([drop]))[0])),
         break_even_usage_drop=lo,
     )
+
+
+DROP_GRID = np.linspace(0.0, 1.0, 41)
+DROP_GRID.flags.writeable = False
+
+
+def _no_purchase(sol: CommitmentSolution) -> tuple[FloatArray, FloatArray]:
+    return np.zeros_like(sol.reserved_units), np.zeros_like(sol.spend_commitment)
+
+
+def _bill_ahead(bills: BillingMemo, solutions: list[CommitmentSolution], drop: float) -> None:
+    """Bill what assembling the plans asks for, all plans in one pass per kind; ``_assemble``
+    then finds these billings memoised: the purchases and each one stepped up per bought
+    offer (:func:`_marginal`), and the baseline's and purchases' costs on :func:`_risk`'s
+    coarse drop grid and at the stress drop.
+    """
+    if not solutions:
+        return
+    purchases = [(s.reserved_units, s.spend_commitment) for s in solutions]
+    steps = [
+        _step_up(sol, pos, pos < len(sol.reserved_units))[:2]
+        for sol in solutions
+        for pos, qty in enumerate(np.concatenate([sol.reserved_units, sol.spend_commitment]))
+        if qty > 1e-9
+    ]
+    bills.bills(purchases + steps)
+    with_baseline = [_no_purchase(solutions[0]), *purchases]
+    bills.costs_under_scaling(with_baseline, 1.0 - DROP_GRID)
+    bills.costs_under_scaling(with_baseline, 1.0 - np.array([drop]))
 
 
 def _kpis(problem: CommitmentProblem, bill: Billing) -> Kpis:
