@@ -1,12 +1,15 @@
 """Admission of Recommender calls, before any decoding or solving.
 
 1. measure the request (``registry.measure``: repeated-field lengths only) and
-   reject it with RESOURCE_EXHAUSTED naming the limit when it is too large, and
-   reject finite numbers beyond ``max_abs_number`` (INVALID_ARGUMENT, field named);
+   reject it with RESOURCE_EXHAUSTED naming the limit when it is too large; chunks of
+   client streams are also scanned for finite numbers beyond ``max_abs_number``
+   (INVALID_ARGUMENT, field named) — unary requests are scanned in the solver worker
+   before decoding (:func:`~recommender.server.number_bounds.bounded_plan`), off the
+   event loop;
 2. record what the runner needs (request size, sizes, caller) in a context
    variable (:func:`current_request`);
 3. answer from the response cache when the identical request (same method, same
-   bytes, same tenant) was already solved to proven optimality.
+   bytes as received, same tenant) was already solved to proven optimality.
 
 Client-streaming requests are measured chunk by chunk (sizes add up), so a
 stream is cut off as soon as it passes a limit.
@@ -78,12 +81,20 @@ class Undecodable:
         return MalformedRequestError([FieldViolation("request", text)])
 
 
-def tolerant_deserializer(request_type: type[Message]) -> Callable[[bytes], Message | Undecodable]:
+@dataclass(frozen=True)
+class Received:
+    """A parsed request and the bytes it arrived as (their size and digest need no re-encoding)."""
+
+    message: Message
+    data: bytes
+
+
+def tolerant_deserializer(request_type: type[Message]) -> Callable[[bytes], Received | Undecodable]:
     """Parse request bytes; a corrupt encoding becomes :class:`Undecodable` instead of an exception."""
 
-    def deserialize(data: bytes) -> Message | Undecodable:
+    def deserialize(data: bytes) -> Received | Undecodable:
         try:
-            return request_type.FromString(data)
+            return Received(request_type.FromString(data), data)
         except DecodeError as error:
             return Undecodable(
                 request_type.DESCRIPTOR.full_name, str(error).split(":")[-1].strip(), len(data)
@@ -92,7 +103,7 @@ def tolerant_deserializer(request_type: type[Message]) -> Callable[[bytes], Mess
     return deserialize
 
 
-def _parsed(request: Message | Undecodable) -> Message:
+def _parsed(request: Received | Undecodable) -> Received:
     if isinstance(request, Undecodable):
         raise request.problem()
     return request
@@ -105,21 +116,23 @@ class Admission:
     limits: Limits
     max_abs_number: float = 1e12
 
-    def check(self, spec_name: str, request: Message) -> tuple[int, dict[str, int]]:
-        """``(bytes, sizes)`` of an admitted request; RESOURCE_EXHAUSTED / INVALID_ARGUMENT otherwise."""
-        size, sizes = request.ByteSize(), measure(request)
+    def check(self, spec_name: str, request: Received, numbers: bool) -> dict[str, int]:
+        """Sizes of an admitted request; RESOURCE_EXHAUSTED / INVALID_ARGUMENT otherwise
+        (number magnitudes only when ``numbers``).
+        """
+        sizes = measure(request.message)
         self.limits.check(sizes, f"the {spec_name} request")
-        if self.max_abs_number > 0:
-            violations = out_of_range_numbers(request, self.max_abs_number)
+        if numbers and self.max_abs_number > 0:
+            violations = out_of_range_numbers(request.message, self.max_abs_number)
             if violations:
                 raise InvalidArgumentError(violations)
-        return size, sizes
+        return sizes
 
-    async def check_async(self, spec_name: str, request: Message) -> tuple[int, dict[str, int]]:
+    async def check_async(self, spec_name: str, request: Received, numbers: bool) -> dict[str, int]:
         """:meth:`check`, off the event loop for big requests."""
-        if request.ByteSize() <= _MEASURE_INLINE_BYTES:
-            return self.check(spec_name, request)
-        return await asyncio.to_thread(self.check, spec_name, request)
+        if len(request.data) <= _MEASURE_INLINE_BYTES:
+            return self.check(spec_name, request, numbers)
+        return await asyncio.to_thread(self.check, spec_name, request, numbers)
 
 
 Handler = Callable[[Any, Context], Any]
@@ -141,24 +154,23 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
         self._cache = cache
         self._cacheable = cacheable
 
-    def _cache_key(self, spec: RpcSpec, request: Message, tenant: str | None) -> bytes | None:
-        if self._cache is None or not self._cache.accepts(request.ByteSize()):
+    def _cache_key(self, spec: RpcSpec, request: Received, tenant: str | None) -> bytes | None:
+        if self._cache is None or not self._cache.accepts(len(request.data)):
             return None
         digest = hashlib.sha256()
         for part in (spec.full_method, tenant or ""):
             digest.update(part.encode("utf-8") + b"\0")
-        digest.update(request.SerializeToString(deterministic=True))
+        digest.update(request.data)
         return digest.digest()
 
     def _unary(self, spec: RpcSpec, inner: Handler) -> Handler:
-        async def handler(raw: Message | Undecodable, context: Context) -> Any:
+        async def handler(raw: Received | Undecodable, context: Context) -> Any:
             request = _parsed(raw)
-            size, sizes = await self._admission.check_async(spec.name, request)
+            sizes = await self._admission.check_async(spec.name, request, numbers=False)
             identity = current_identity()
             tenant = identity.tenant if identity else None
-            token = _CURRENT.set(
-                RequestInfo(spec.name, size, sizes, identity.principal if identity else None, tenant)
-            )
+            principal = identity.principal if identity else None
+            token = _CURRENT.set(RequestInfo(spec.name, len(request.data), sizes, principal, tenant))
             try:
                 key = self._cache_key(spec, request, tenant)
                 if key is not None and self._cache is not None:
@@ -166,7 +178,7 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
                     if hit is not None:
                         context.set_trailing_metadata(((CACHE_METADATA_KEY, "hit"),))
                         return hit
-                response = await inner(request, context)
+                response = await inner(request.message, context)
                 if key is not None and self._cache is not None and self._cacheable(response):
                     self._cache.put(key, response)
                 return response
@@ -178,18 +190,18 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
     def _client_stream(self, spec: RpcSpec, inner: Handler) -> Handler:
         limits, admission = self._limits, self._admission
 
-        async def handler(requests: AsyncIterator[Message], context: Context) -> Any:
+        async def handler(requests: AsyncIterator[Received | Undecodable], context: Context) -> Any:
             totals: Counter[str] = Counter()
             seen = {"bytes": 0}
 
             async def checked() -> AsyncIterator[Message]:
                 async for raw in requests:
                     chunk = _parsed(raw)
-                    size, sizes = await admission.check_async(spec.name, chunk)
-                    seen["bytes"] += size
+                    sizes = await admission.check_async(spec.name, chunk, numbers=True)
+                    seen["bytes"] += len(chunk.data)
                     totals.update(sizes)
                     limits.check(totals, f"the {spec.name} request stream")
-                    yield chunk
+                    yield chunk.message
 
             identity = current_identity()
             token = _CURRENT.set(
@@ -209,20 +221,20 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
         return handler
 
     def _server_stream(self, spec: RpcSpec, inner: Handler) -> Handler:
-        async def handler(raw: Message | Undecodable, context: Context) -> AsyncIterator[Any]:
+        async def handler(raw: Received | Undecodable, context: Context) -> AsyncIterator[Any]:
             request = _parsed(raw)
-            size, sizes = await self._admission.check_async(spec.name, request)
+            sizes = await self._admission.check_async(spec.name, request, numbers=True)
             identity = current_identity()
             _CURRENT.set(
                 RequestInfo(
                     spec.name,
-                    size,
+                    len(request.data),
                     sizes,
                     identity.principal if identity else None,
                     identity.tenant if identity else None,
                 )
             )
-            result = inner(request, context)
+            result = inner(request.message, context)
             if inspect.isawaitable(result):
                 await result
                 return

@@ -115,7 +115,7 @@ async def create_server(settings: Settings, telemetry: Telemetry | None = None) 
         extra["maximum_concurrent_rpcs"] = settings.max_concurrent_rpcs
     server = grpc.aio.server(interceptors=interceptors, options=_options(settings), **extra)
     recommender_service_pb2_grpc.add_RecommenderServicer_to_server(
-        RecommenderServicer(SolveRunner(pool, settings)), server
+        RecommenderServicer(SolveRunner(pool, settings), settings.max_abs_number), server
     )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

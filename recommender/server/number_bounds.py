@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
 
-from google.protobuf import descriptor
+from google.protobuf import descriptor, descriptor_pool, message_factory
 from google.protobuf.message import Message
 
-from recommender.errors import FieldViolation
+from recommender.errors import FieldViolation, InvalidArgumentError
 
 MAX_VIOLATIONS = 20
 _PER_ARRAY = 3
@@ -34,6 +34,29 @@ class _Kind(Enum):
     MESSAGES = 4
     MAP_FLOAT = 5
     MAP_MESSAGE = 6
+
+
+def bounded_plan(
+    plan: Callable[[bytes, float | None], bytes],
+    request_type: str,
+    bound: float,
+    payload: bytes,
+    time_limit: float | None = None,
+) -> bytes:
+    """``plan(payload, time_limit)`` once the request (full message name ``request_type``,
+    e.g. ``finops.recommender.v1.RightSizeRequest``) has no number beyond ``bound``.
+
+    Runs in the solver worker (bind the first three arguments with
+    :func:`functools.partial`; message classes do not pickle, names do): the scan
+    costs the event loop nothing there.
+    """
+    message_type = message_factory.GetMessageClass(
+        descriptor_pool.Default().FindMessageTypeByName(request_type)
+    )
+    violations = out_of_range_numbers(message_type.FromString(payload), bound) if bound > 0 else []
+    if violations:
+        raise InvalidArgumentError(violations)
+    return plan(payload, time_limit)
 
 
 def out_of_range_numbers(msg: Message, bound: float) -> list[FieldViolation]:

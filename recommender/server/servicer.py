@@ -1,15 +1,18 @@
 """The Recommender servicer: proto in -> solve in the pool -> proto out.
 
-Unary levers send the serialized request to a solver worker, which decodes,
-plans and encodes (``*_serialized`` plan functions); the event loop only parses
-the answer. Requests and answers up to :data:`INLINE_BYTES` are (de)serialized on
-the event loop itself (microseconds; a thread hop costs more), larger ones in a
-thread so the loop keeps answering health checks.
+Unary levers send the serialized request to a solver worker, which rejects
+numbers beyond ``max_abs_number`` (admission's magnitude check, see
+:mod:`~recommender.server.number_bounds`), decodes, plans and encodes
+(``*_serialized`` plan functions); the event loop only parses the answer.
+Requests and answers up to :data:`INLINE_BYTES` are (de)serialized on the event
+loop itself (microseconds; a thread hop costs more), larger ones in a thread so
+the loop keeps answering health checks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Callable
 from typing import TypeVar
 
@@ -33,6 +36,7 @@ from recommender.server.codec.serialized import (
     route_workloads_serialized,
 )
 from recommender.server.context import Context
+from recommender.server.number_bounds import bounded_plan
 from recommender.server.runner import SolveRunner
 
 INLINE_BYTES = 64 * 1024
@@ -40,7 +44,7 @@ INLINE_BYTES = 64 * 1024
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Message)
-SerializedPlan = Callable[[bytes, float], bytes]
+SerializedPlan = Callable[[bytes, float | None], bytes]
 
 
 async def _off_loop_if_large(fn: Callable[[], T], size: int) -> T:
@@ -50,14 +54,16 @@ async def _off_loop_if_large(fn: Callable[[], T], size: int) -> T:
 class RecommenderServicer(service_grpc.RecommenderServicer):
     """One method per lever; each hands the serialized request to a solver worker."""
 
-    def __init__(self, runner: SolveRunner) -> None:
+    def __init__(self, runner: SolveRunner, max_abs_number: float = 1e12) -> None:
         self._runner = runner
+        self._max_abs_number = max_abs_number
 
     async def _solve(
         self, plan: SerializedPlan, request: Message, response_type: type[M], context: Context
     ) -> M:
         payload = await _off_loop_if_large(request.SerializeToString, request.ByteSize())
-        answer = await self._runner.run(plan, payload, context)
+        checked = functools.partial(bounded_plan, plan, request.DESCRIPTOR.full_name, self._max_abs_number)
+        answer = await self._runner.run(checked, payload, context)
         return await _off_loop_if_large(lambda: response_type.FromString(answer), len(answer))
 
     async def PlanCommitments(  # noqa: N802 (gRPC method name)

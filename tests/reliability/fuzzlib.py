@@ -34,6 +34,7 @@ calls a real server.
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import re
 import struct
@@ -53,8 +54,19 @@ from recommender.api.v1 import common_pb2 as pb
 from recommender.api.v1 import recommend_pb2 as apb
 from recommender.api.v1 import rightsizing_pb2 as rpb
 from recommender.api.v1 import routing_pb2 as wpb
-from recommender.server.admission import Admission, Undecodable, tolerant_deserializer
+from recommender.server.admission import Admission, Received, Undecodable, tolerant_deserializer
+from recommender.server.codec.commitments import decode_plan_commitments
+from recommender.server.codec.consolidation import decode_consolidate_vendors
+from recommender.server.codec.recommend import decode_recommend, recommend_serialized
+from recommender.server.codec.rightsizing import decode_right_size, right_size_serialized
+from recommender.server.codec.routing import decode_route_workloads
+from recommender.server.codec.serialized import (
+    consolidate_vendors_serialized,
+    plan_commitments_serialized,
+    route_workloads_serialized,
+)
 from recommender.server.limits import Limits
+from recommender.server.number_bounds import bounded_plan
 from recommender.server.registry import RPCS, RpcSpec
 from recommender.server.servicer import RecommenderServicer
 from recommender.server.status import to_status
@@ -495,8 +507,31 @@ class _Admitted(Exception):  # noqa: N818 (a signal, not an error)
     """Raised by the stub runner: decoding accepted the request; it would be solved now."""
 
 
+_DECODERS: dict[Callable[..., bytes], Callable[[Any], object]] = {
+    plan_commitments_serialized: decode_plan_commitments,
+    right_size_serialized: decode_right_size,
+    consolidate_vendors_serialized: decode_consolidate_vendors,
+    route_workloads_serialized: decode_route_workloads,
+    recommend_serialized: decode_recommend,
+}
+
+
+_REQUEST_TYPES = {spec.request_type.DESCRIPTOR.full_name: spec.request_type for spec in RPCS.values()}
+
+
 class _StubRunner:
-    async def run(self, plan: Any, request: Any, context: Any) -> Any:
+    """Does what the worker does before planning (number bound, decoding), then stops."""
+
+    async def run(self, plan: Any, payload: Any, context: Any) -> Any:
+        if isinstance(plan, functools.partial) and plan.func is bounded_plan:
+            serialized, type_name, bound = plan.args
+            decode, request_type = _DECODERS[serialized], _REQUEST_TYPES[type_name]
+
+            def decode_only(data: bytes, time_limit: float | None) -> bytes:
+                decode(request_type.FromString(data))
+                return b""
+
+            bounded_plan(decode_only, type_name, bound, payload)
         raise _Admitted()
 
 
@@ -519,7 +554,9 @@ class InProcessTarget:
 
     async def _call(self, spec: RpcSpec, request: Message) -> Outcome:
         try:
-            self._admission.check(spec.name, request)
+            streams = spec.client_streaming or spec.server_streaming
+            received = Received(request, request.SerializeToString())
+            self._admission.check(spec.name, received, numbers=streams)  # unary: in the worker
             response = await getattr(self._servicer, spec.name)(request, _NoDeadline())
         except _Admitted:
             return Outcome("ADMITTED")
@@ -539,7 +576,7 @@ class InProcessTarget:
         parsed = tolerant_deserializer(spec.request_type)(data)
         if isinstance(parsed, Undecodable):
             return outcome_from_status(to_status(parsed.problem()))
-        return self(spec, parsed)
+        return self(spec, parsed.message)
 
 
 class GrpcTarget:

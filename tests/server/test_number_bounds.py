@@ -117,3 +117,23 @@ def test_at_most_twenty_violations() -> None:
     violations = out_of_range_numbers(msg, BOUND)
     assert len(violations) == 20
     assert [v.field for v in violations] == [path for path, _ in reference(msg)][:20]
+
+
+def test_bounded_plan_rejects_before_planning_and_pickles() -> None:
+    """The worker-side check: the plan never runs on an out-of-range request."""
+    import functools
+    import pickle
+
+    from recommender.errors import InvalidArgumentError
+    from recommender.server.codec.serialized import route_workloads_serialized
+    from recommender.server.number_bounds import bounded_plan
+
+    msg = small_routing_request()
+    name = msg.DESCRIPTOR.full_name
+    checked = functools.partial(bounded_plan, route_workloads_serialized, name, BOUND)
+    checked = pickle.loads(pickle.dumps(checked))  # as sent to a worker
+    assert checked(msg.SerializeToString(), 10.0)  # a serialized response
+    msg.compute_offers[0].instance.hourly_price = 5e12
+    with pytest.raises(InvalidArgumentError) as info:
+        checked(msg.SerializeToString(), 10.0)
+    assert [v.field for v in info.value.violations] == ["compute_offers[0].instance.hourly_price"]
