@@ -20,11 +20,10 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import hashlib
-import inspect
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import grpc
 from google.protobuf.message import DecodeError, Message
@@ -33,7 +32,7 @@ from recommender.errors import FieldViolation, InvalidArgumentError
 from recommender.server.auth import current_identity
 from recommender.server.cache import ResponseCache
 from recommender.server.context import Context, Continuation, MethodHandler
-from recommender.server.handler_cache import HandlerCache
+from recommender.server.handler_wrapping import HandlerCache, relay, rewrap
 from recommender.server.limits import Limits
 from recommender.server.number_bounds import out_of_range_numbers
 from recommender.server.registry import RpcSpec, all_plans_optimal, measure, spec_for
@@ -234,11 +233,7 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
                     identity.tenant if identity else None,
                 )
             )
-            result = inner(request.message, context)
-            if inspect.isawaitable(result):
-                await result
-                return
-            async for item in result:
+            async for item in relay(inner(request.message, context)):
                 yield item
 
         return handler
@@ -254,20 +249,9 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
         return self._handlers.get(spec.full_method, handler, lambda inner: self._wrap_handler(inner, spec))
 
     def _wrap_handler(self, handler: MethodHandler, spec: RpcSpec) -> MethodHandler:
-        common: dict[str, Any] = {
-            "request_deserializer": tolerant_deserializer(spec.request_type),
-            "response_serializer": handler.response_serializer,
+        wraps = {
+            "unary_unary": lambda inner: self._unary(spec, inner),
+            "stream_unary": lambda inner: self._client_stream(spec, inner),
+            "unary_stream": lambda inner: self._server_stream(spec, inner),
         }
-        if handler.unary_unary is not None:
-            return grpc.unary_unary_rpc_method_handler(
-                self._unary(spec, cast(Handler, handler.unary_unary)), **common
-            )
-        if handler.stream_unary is not None:
-            return grpc.stream_unary_rpc_method_handler(
-                self._client_stream(spec, cast(Handler, handler.stream_unary)), **common
-            )
-        if handler.unary_stream is not None:
-            return grpc.unary_stream_rpc_method_handler(
-                self._server_stream(spec, cast(Handler, handler.unary_stream)), **common
-            )
-        return handler
+        return rewrap(handler, wraps, tolerant_deserializer(spec.request_type))

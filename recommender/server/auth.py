@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import hmac
-import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -45,7 +44,7 @@ from opentelemetry import trace
 
 from recommender.errors import PermissionDeniedError, RecommenderError, UnauthenticatedError
 from recommender.server.context import Context, Continuation, MethodHandler
-from recommender.server.handler_cache import HandlerCache
+from recommender.server.handler_wrapping import HandlerCache, Wrap, relay, rewrap
 from recommender.server.status import abort_with_error
 
 _LOG = logging.getLogger(__name__)
@@ -287,11 +286,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         async def handler(request: Any, context: Context) -> AsyncIterator[Any]:
             identity = await self._authorize(context, method)
             _IDENTITY.set(identity)
-            result = inner(request, context)
-            if inspect.isawaitable(result):
-                await result
-                return
-            async for item in result:
+            async for item in relay(inner(request, context)):
                 yield item
 
         return handler
@@ -307,24 +302,12 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         return self._handlers.get(method, handler, lambda inner: self._wrap_handler(inner, method))
 
     def _wrap_handler(self, handler: MethodHandler, method: str) -> MethodHandler:
-        common = {
-            "request_deserializer": handler.request_deserializer,
-            "response_serializer": handler.response_serializer,
-        }
-        if handler.unary_unary is not None:
-            return grpc.unary_unary_rpc_method_handler(
-                self._unary(cast(Handler, handler.unary_unary), method), **common
-            )
-        if handler.stream_unary is not None:
-            return grpc.stream_unary_rpc_method_handler(
-                self._unary(cast(Handler, handler.stream_unary), method), **common
-            )
-        if handler.unary_stream is not None:
-            return grpc.unary_stream_rpc_method_handler(
-                self._streaming(cast(Handler, handler.unary_stream), method), **common
-            )
-        if handler.stream_stream is not None:
-            return grpc.stream_stream_rpc_method_handler(
-                self._streaming(cast(Handler, handler.stream_stream), method), **common
-            )
-        return handler
+        def unary(inner: Handler) -> Callable[[Any, Context], Awaitable[Any]]:
+            return self._unary(inner, method)
+
+        def streaming(inner: Handler) -> Callable[[Any, Context], AsyncIterator[Any]]:
+            return self._streaming(inner, method)
+
+        wraps: dict[str, Wrap] = {"unary_unary": unary, "stream_unary": unary}
+        wraps |= {"unary_stream": streaming, "stream_stream": streaming}
+        return rewrap(handler, wraps)

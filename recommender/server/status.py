@@ -7,10 +7,9 @@ one field violation per offending field or row (AIP-193).
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, cast
+from typing import Any
 
 import grpc
 from google.protobuf import any_pb2
@@ -29,7 +28,7 @@ from recommender.errors import (
     UnauthenticatedError,
 )
 from recommender.server.context import Context, Continuation, MethodHandler
-from recommender.server.handler_cache import HandlerCache
+from recommender.server.handler_wrapping import HandlerCache, relay, rewrap
 
 DOMAIN = "recommender.finops.dev"
 _LOG = logging.getLogger(__name__)
@@ -118,11 +117,7 @@ def _wrap(inner: Handler) -> Handler:
 def _wrap_stream(inner: Callable[[Any, Context], Any]) -> Callable[[Any, Context], AsyncIterator[Any]]:
     async def handler(request: Any, context: Context) -> AsyncIterator[Any]:
         try:
-            result = inner(request, context)
-            if inspect.isawaitable(result):
-                await result
-                return
-            async for item in result:
+            async for item in relay(inner(request, context)):
                 yield item
         except grpc.aio.AbortError:
             raise
@@ -158,24 +153,7 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
         return self._handlers.get(method, handler, lambda inner: self._wrap_handler(inner, method))
 
     def _wrap_handler(self, handler: MethodHandler, method: str) -> MethodHandler:
-        service = method.lstrip("/").rpartition("/")[0]
-        streams = service in self._streaming_services
-        if handler.unary_unary is not None:
-            return grpc.unary_unary_rpc_method_handler(
-                _wrap(cast(Handler, handler.unary_unary)),
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        if handler.stream_unary is not None:
-            return grpc.stream_unary_rpc_method_handler(
-                _wrap(cast(Handler, handler.stream_unary)),
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        if handler.unary_stream is not None and streams:
-            return grpc.unary_stream_rpc_method_handler(
-                _wrap_stream(cast(Handler, handler.unary_stream)),
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        return handler
+        wraps: dict[str, Callable[[Any], Any]] = {"unary_unary": _wrap, "stream_unary": _wrap}
+        if method.lstrip("/").rpartition("/")[0] in self._streaming_services:
+            wraps["unary_stream"] = _wrap_stream
+        return rewrap(handler, wraps)

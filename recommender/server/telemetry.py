@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import grpc
 from opentelemetry import metrics, trace
@@ -32,7 +32,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 
 from recommender.server.context import Context, Continuation, MethodHandler
-from recommender.server.handler_cache import HandlerCache
+from recommender.server.handler_wrapping import HandlerCache, rewrap
 
 INSTRUMENTATION = "finops-recommender"
 
@@ -173,16 +173,7 @@ class TelemetryInterceptor(grpc.aio.ServerInterceptor):
         return self._handlers.get(method, handler, lambda inner: self._wrap_handler(inner, method))
 
     def _wrap_handler(self, handler: MethodHandler, method: str) -> MethodHandler:
-        if handler.unary_unary is not None:
-            return grpc.unary_unary_rpc_method_handler(
-                self._wrap(cast(Handler, handler.unary_unary), method),
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        if handler.stream_unary is not None:
-            return grpc.stream_unary_rpc_method_handler(
-                self._wrap(cast(Handler, handler.stream_unary), method),
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        return handler
+        def wrap(inner: Handler) -> Handler:
+            return self._wrap(inner, method)
+
+        return rewrap(handler, {"unary_unary": wrap, "stream_unary": wrap})
