@@ -100,6 +100,13 @@ async def abort_with_error(context: Context, error: Exception) -> None:
 Handler = Callable[[Any, Context], Awaitable[Any]]
 
 
+async def _fail(context: Context, error: Exception) -> None:
+    """Abort with ``error``'s status; an unexpected error is logged with its traceback first."""
+    if not isinstance(error, RecommenderError):
+        _LOG.exception("unhandled error in RPC")
+    await abort_with_error(context, error)
+
+
 def _wrap(inner: Handler) -> Handler:
     async def handler(request: Any, context: Context) -> Any:
         try:
@@ -107,9 +114,7 @@ def _wrap(inner: Handler) -> Handler:
         except grpc.aio.AbortError:
             raise
         except Exception as error:  # every failure becomes a proper status
-            if not isinstance(error, RecommenderError):
-                _LOG.exception("unhandled error in RPC")
-            await abort_with_error(context, error)
+            await _fail(context, error)
 
     return handler
 
@@ -122,9 +127,7 @@ def _wrap_stream(inner: Callable[[Any, Context], Any]) -> Callable[[Any, Context
         except grpc.aio.AbortError:
             raise
         except Exception as error:  # every failure becomes a proper status
-            if not isinstance(error, RecommenderError):
-                _LOG.exception("unhandled error in RPC")
-            await abort_with_error(context, error)
+            await _fail(context, error)
 
     return handler
 

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +20,7 @@ from recommender.server.admission import CACHE_METADATA_KEY
 from recommender.server.auth import AuthPolicy, Credentials
 from tests.reliability.certs import Authority
 from tests.reliability.harness import ServerThread, server_thread, small_request
+from tests.serve_process import serve_process
 
 CI_TOKEN = "ci-token-7f3a9c2e51d84b06"
 ADMIN_TOKEN = "admin-token-0b8e4d7c2a9f6e13"
@@ -141,29 +139,15 @@ def test_no_secret_reaches_logs_or_spans() -> None:
             "OTEL_METRICS_EXPORTER": "none",
         }
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "clients.cli", "serve", "--port", "0", "--workers", "1"]
-        + ["--spare-workers", "0", "--small-lane-workers", "0", "--log-level", "DEBUG"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        port = re.search(r"listening on [^:]+:(\d+)", line)
-        assert port, line
-        address = f"127.0.0.1:{port.group(1)}"
+    args = ("--workers", "1", "--spare-workers", "0", "--small-lane-workers", "0", "--log-level", "DEBUG")
+    with serve_process(*args, env=env) as server:
+        address, line = server.address, server.first_line
         assert _right_size(address, token=CI_TOKEN, tenant="acme") in ADMITTED
         assert _right_size(address, token=ADMIN_TOKEN) in ADMITTED
         assert _right_size(address, token=WRONG_TOKEN) == grpc.StatusCode.UNAUTHENTICATED
         assert _right_size(address, token=CI_TOKEN, tenant="evil") == grpc.StatusCode.PERMISSION_DENIED
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+        server.proc.send_signal(signal.SIGTERM)
+        out, err = server.proc.communicate(timeout=60)
     output = line + out + err
     assert "enduser.id" in output and "ci" in output  # spans were exported, with the principal's name
     assert "rejected /finops.recommender.v1.Recommender/RightSize" in output  # failures were logged

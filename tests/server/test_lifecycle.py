@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -15,6 +12,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from clients.client import RecommenderClient
 from tests.requests import commitment_request, reserved_offering, spend_offering
+from tests.serve_process import serve_process
 
 
 def _slow_request() -> object:
@@ -29,29 +27,8 @@ def _slow_request() -> object:
 
 
 def test_sigterm_drains_in_flight_calls_and_reports_not_serving() -> None:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "clients.cli",
-            "serve",
-            "--port",
-            "0",
-            "--workers",
-            "1",
-            "--grace-seconds",
-            "60",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        port = re.search(r"listening on [^:]+:(\d+)", line)
-        assert port, line
-        address = f"127.0.0.1:{port.group(1)}"
+    with serve_process("--workers", "1", "--grace-seconds", "60") as server:
+        proc, address = server.proc, server.address
         channel = grpc.insecure_channel(address)
         statuses: list[int] = []
         watch = health_pb2_grpc.HealthStub(channel).Watch(
@@ -87,6 +64,3 @@ def test_sigterm_drains_in_flight_calls_and_reports_not_serving() -> None:
         assert statuses[0] == health_pb2.HealthCheckResponse.SERVING
         assert statuses[-1] == health_pb2.HealthCheckResponse.NOT_SERVING
         channel.close()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
