@@ -50,6 +50,8 @@ class RequestInfo:
     sizes: Mapping[str, int]
     principal: str | None
     tenant: str | None
+    payload: bytes | None = None
+    """The request's bytes as received (unary calls), so they are not encoded again."""
 
 
 _CURRENT: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("finops_request", default=None)
@@ -169,7 +171,8 @@ class AdmissionInterceptor(grpc.aio.ServerInterceptor):
             identity = current_identity()
             tenant = identity.tenant if identity else None
             principal = identity.principal if identity else None
-            token = _CURRENT.set(RequestInfo(spec.name, len(request.data), sizes, principal, tenant))
+            info = RequestInfo(spec.name, len(request.data), sizes, principal, tenant, request.data)
+            token = _CURRENT.set(info)
             try:
                 key = self._cache_key(spec, request, tenant)
                 if key is not None and self._cache is not None:

@@ -26,6 +26,7 @@ from recommender.api.v1 import recommender_service_pb2_grpc as service_grpc
 from recommender.api.v1 import rightsizing_pb2 as rpb
 from recommender.api.v1 import routing_pb2 as wpb
 from recommender.planning.commitment_plans import plan_commitments
+from recommender.server.admission import current_request
 from recommender.server.codec.commitments import encode_plan_commitments
 from recommender.server.codec.commitments_stream import UsageAssembler
 from recommender.server.codec.recommend import recommend_serialized
@@ -61,7 +62,10 @@ class RecommenderServicer(service_grpc.RecommenderServicer):
     async def _solve(
         self, plan: SerializedPlan, request: Message, response_type: type[M], context: Context
     ) -> M:
-        payload = await _off_loop_if_large(request.SerializeToString, request.ByteSize())
+        info = current_request()  # admission kept the bytes as received: no second encoding
+        payload = info.payload if info is not None else None
+        if payload is None:
+            payload = await _off_loop_if_large(request.SerializeToString, request.ByteSize())
         checked = functools.partial(bounded_plan, plan, request.DESCRIPTOR.full_name, self._max_abs_number)
         answer = await self._runner.run(checked, payload, context)
         return await _off_loop_if_large(lambda: response_type.FromString(answer), len(answer))
