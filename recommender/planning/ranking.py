@@ -52,9 +52,13 @@ def rank(
     plans: list[SavingsPlan], key: Callable[[SavingsPlan], float] = expected_savings
 ) -> list[SavingsPlan]:
     """Assign ids and ranks: highest ``key`` first, then lower lock-in, lower upfront, then id."""
-    with_ids = [p.model_copy(update={"plan_id": plan_id(p)}) for p in plans]
-    ordered = sorted(
-        with_ids,
-        key=lambda p: (-round(key(p), 6), p.risk.lock_in_currency_months, float(p.upfront_cost), p.plan_id),
-    )
-    return [p.model_copy(update={"rank": r}) for r, p in enumerate(ordered, start=1)]
+    keyed = [
+        ((-round(key(p), 6), p.risk.lock_in_currency_months, float(p.upfront_cost), pid), p)
+        for p in plans
+        for pid in (plan_id(p),)
+    ]
+    keyed.sort(key=lambda item: item[0])
+    return [
+        p.model_copy(update={"plan_id": sort_key[3], "rank": r})
+        for r, (sort_key, p) in enumerate(keyed, start=1)
+    ]

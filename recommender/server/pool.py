@@ -33,7 +33,7 @@ import pickle
 import pkgutil
 import resource
 import signal
-import threading
+import struct
 import time
 import traceback
 from collections import deque
@@ -49,6 +49,11 @@ _LOG = logging.getLogger(__name__)
 _SPAWN = multiprocessing.get_context("spawn")
 _INLINE_SEND_BYTES = 256 * 1024
 _PR_SET_PDEATHSIG = 1
+_READ_CHUNK = 1 << 20
+_SHORT = struct.Struct("!i")
+_LONG = struct.Struct("!Q")
+_EXIT_POLL = 0.01  # s between checks for a closed worker's exit status
+_EXIT_WAIT = 5.0  # s after which a worker that closed its pipe counts as "stopped responding"
 
 
 def default_warm_modules() -> tuple[str, ...]:
@@ -143,8 +148,45 @@ def _exit_reason(exitcode: int | None) -> str:
     return f"it exited with code {exitcode}"
 
 
+class _FrameReader:
+    """Split a byte stream written by ``multiprocessing.Connection.send`` into its messages.
+
+    A message is a 4-byte big-endian signed length and the payload; a payload of 2 GiB or
+    more is marked by length -1 and followed by an 8-byte length.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        """Append ``chunk``; return the payloads completed by it, in order."""
+        buffer = self._buffer
+        buffer += chunk
+        done: list[bytes] = []
+        start = 0
+        while True:
+            if len(buffer) - start < 4:
+                break
+            (size,) = _SHORT.unpack_from(buffer, start)
+            header = 4
+            if size == -1:
+                if len(buffer) - start < 12:
+                    break
+                (size,) = _LONG.unpack_from(buffer, start + 4)
+                header = 12
+            end = start + header + size
+            if len(buffer) < end:
+                break
+            with memoryview(buffer) as view:
+                done.append(bytes(view[start + header : end]))
+            start = end
+        if start:
+            del buffer[:start]
+        return done
+
+
 class _Worker:
-    """One worker process, its pipes and the thread that reads its results."""
+    """One worker process, its pipes, and the event-loop reader of its results."""
 
     def __init__(
         self, loop: asyncio.AbstractEventLoop, warm: tuple[str, ...], memory_mb: int, nice: int
@@ -166,23 +208,44 @@ class _Worker:
         self.lane = "any"  # "small": reserved for small requests
         self.exit_reason = ""
         self.on_exit: Callable[[_Worker], None] = lambda w: None
-        self._reader = threading.Thread(target=self._read, name=f"solver-worker-{self.pid}", daemon=True)
-        self._reader.start()
+        self._frames = _FrameReader()
+        self._fd = self.results.fileno()
+        os.set_blocking(self._fd, False)
+        loop.add_reader(self._fd, self._on_readable)
 
-    def _read(self) -> None:
-        while True:
+    def _on_readable(self) -> None:
+        """The result pipe is readable: take what is there, deliver every complete message.
+
+        Read on the event loop without blocking (no reader thread, no cross-thread wake-up);
+        a large result arrives over several callbacks while the loop keeps serving.
+        """
+        try:
+            chunk = os.read(self._fd, _READ_CHUNK)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            self._on_eof()
+            return
+        for payload in self._frames.feed(chunk):
             try:
-                message = self.results.recv()
-            except (EOFError, OSError):
-                break
+                message = pickle.loads(payload)
             except Exception as exc:  # noqa: BLE001 (a result that cannot be unpickled)
                 message = (self.task_id, False, _portable(exc))
-            with contextlib.suppress(RuntimeError):  # the loop is closed during shutdown
-                self.loop.call_soon_threadsafe(self._deliver, message)
-        self.process.join(timeout=5)
-        reason = _exit_reason(self.process.exitcode)
-        with contextlib.suppress(RuntimeError):
-            self.loop.call_soon_threadsafe(self._exited, reason)
+            self._deliver(message)
+
+    def _on_eof(self, waited: float = 0.0) -> None:
+        """The worker closed its result pipe (it exited): report the exit once its status is known."""
+        if waited == 0.0:
+            with contextlib.suppress(Exception):
+                self.loop.remove_reader(self._fd)
+            with contextlib.suppress(OSError):
+                self.results.close()
+        if self.process.exitcode is None and waited < _EXIT_WAIT:
+            self.loop.call_later(_EXIT_POLL, self._on_eof, waited + _EXIT_POLL)
+            return
+        self._exited(_exit_reason(self.process.exitcode))
 
     def _deliver(self, message: tuple[Any, bool, Any]) -> None:
         tag, ok, value = message
@@ -215,7 +278,7 @@ class _Worker:
         self.on_exit(self)
 
     def kill(self, why: str) -> None:
-        """SIGKILL the process (its reader thread then reports the exit)."""
+        """SIGKILL the process (the end of its result pipe then reports the exit)."""
         if not self.exit_reason:
             self.exit_reason = why
         self.dead = True

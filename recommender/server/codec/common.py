@@ -28,14 +28,17 @@ from solvers.commitment_problem import FloatArray
 
 E = TypeVar("E", bound=StrEnum)
 _NANOS = Decimal(1_000_000_000)
+_NANO = Decimal("1e-9")
+_BILLION = 1_000_000_000
 
 
 def to_money(amount: Decimal | float, currency: str) -> money_pb2.Money:
-    """google.type.Money from a Decimal: units and nanos share the sign."""
-    value = Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
-    value = value.quantize(Decimal("1e-9"))
-    units = int(value)  # truncates toward zero
-    nanos = int(((value - units) * _NANOS).to_integral_value())
+    """google.type.Money from a Decimal: rounded half-even to nanos; units and nanos share the sign."""
+    value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+    total = int(value.quantize(_NANO).scaleb(9))  # exact: a whole number of nanos
+    units, nanos = divmod(abs(total), _BILLION)
+    if total < 0:
+        units, nanos = -units, -nanos
     return money_pb2.Money(currency_code=currency, units=units, nanos=nanos)
 
 
