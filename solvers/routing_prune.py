@@ -145,18 +145,26 @@ def prune(problem: RoutingProblem) -> PruneResult:
 def _blocks(problem: RoutingProblem) -> Iterator[tuple[int, _Block]]:
     """Dense per-workload matrices, one workload at a time, in index order."""
     n_w = problem.n_workloads
-    arc_order, arc_bounds = segments(problem.arc_workload, n_w)
-    unit_order, unit_bounds = segments(problem.unit_workload, n_w)
-    unit_pos = np.empty(problem.n_units, dtype=np.int64)
-    unit_pos[unit_order] = np.arange(problem.n_units) - np.repeat(unit_bounds[:-1], np.diff(unit_bounds))
-    arc_pos = np.empty(problem.n_arcs, dtype=np.int64)
-    arc_pos[arc_order] = np.arange(problem.n_arcs) - np.repeat(arc_bounds[:-1], np.diff(arc_bounds))
-    link_w = problem.arc_workload[problem.link_arc]
-    link_order, link_bounds = segments(link_w, n_w)
-    pa_w = problem.arc_workload[problem.pool_arc.item]
-    pa_order, pa_bounds = segments(pa_w, n_w)
-    pl_w = link_w[problem.pool_link.item]
-    pl_order, pl_bounds = segments(pl_w, n_w)
+    if n_w == 1:  # one workload: every item is its own, in index order (no sorting needed)
+        arc_order, arc_bounds = _whole(problem.n_arcs)
+        unit_order, unit_bounds = _whole(problem.n_units)
+        unit_pos, arc_pos = unit_order, arc_order
+        link_order, link_bounds = _whole(problem.n_links)
+        pa_order, pa_bounds = _whole(len(problem.pool_arc))
+        pl_order, pl_bounds = _whole(len(problem.pool_link))
+    else:
+        arc_order, arc_bounds = segments(problem.arc_workload, n_w)
+        unit_order, unit_bounds = segments(problem.unit_workload, n_w)
+        unit_pos = np.empty(problem.n_units, dtype=np.int64)
+        unit_pos[unit_order] = np.arange(problem.n_units) - np.repeat(unit_bounds[:-1], np.diff(unit_bounds))
+        arc_pos = np.empty(problem.n_arcs, dtype=np.int64)
+        arc_pos[arc_order] = np.arange(problem.n_arcs) - np.repeat(arc_bounds[:-1], np.diff(arc_bounds))
+        link_w = problem.arc_workload[problem.link_arc]
+        link_order, link_bounds = segments(link_w, n_w)
+        pa_w = problem.arc_workload[problem.pool_arc.item]
+        pa_order, pa_bounds = segments(pa_w, n_w)
+        pl_w = link_w[problem.pool_link.item]
+        pl_order, pl_bounds = segments(pl_w, n_w)
     for w in range(n_w):
         arcs = arc_order[arc_bounds[w] : arc_bounds[w + 1]]
         if len(arcs) == 0:
@@ -186,6 +194,11 @@ def _blocks(problem: RoutingProblem) -> Iterator[tuple[int, _Block]]:
             cap=float(problem.workload_carbon_cap[w]),
         )
         yield w, block
+
+
+def _whole(n: int) -> tuple[IntArray, IntArray]:
+    """:func:`segments` of ``n`` items that all have key 0 (of one key): identity order, bounds ``[0, n]``."""
+    return np.arange(n, dtype=np.int64), np.array([0, n], dtype=np.int64)
 
 
 def _pool_matrices(

@@ -130,7 +130,9 @@ class BuiltModel:
     pool_workloads: list[set[int]]
     candidate_pairs: int
     single_option_cost: FloatArray  # per workload: cheapest whole placement on one allowed option
-    single_option_carbon: FloatArray  # carbon of that placement (kg/h)
+    single_option_carbon: (
+        FloatArray  # carbon of that placement (kg/h); only for workloads with a carbon cap (else inf)
+    )
     unrestricted_cost: FloatArray  # same over capable options ignoring residency and must/never
     residency_only_cost: FloatArray  # capable options inside the residency rule (must/never ignored)
     rejections: list[Rejection]
@@ -310,29 +312,34 @@ def build_model(
                 link_carbon = (option_carbon * hours * scale)[:, None]
         all_slices.append(wl_slices)
         allowed = capable & resid & listed & spot_ok
-        api_ok = api_capable.any(axis=1) & api_resid & api_listed
+        api_any = api_capable.any(axis=1)
+        api_ok = api_any & api_resid & api_listed
         is_batch = kind is DemandKind.BATCH_JOB
         # single-option costs (money) for the baseline and residency diagnosis
         compute_single = _single_costs(load, money, options.option_price, is_batch)
-        api_single = (
-            np.where(api_capable.all(axis=1), api_money.sum(axis=1), np.inf) if apis.n else np.zeros(0)
-        )
-        single[w] = _min(compute_single[allowed], api_single[api_ok])
-        single_carbon[w] = _argmin_value(
-            np.concatenate([compute_single[allowed], api_single[api_ok]]),
-            np.concatenate(
-                [
-                    _single_costs(load, link_carbon, option_carbon, is_batch)[allowed],
-                    np.where(api_capable.all(axis=1), api_carbon.sum(axis=1), np.inf)[api_ok]
-                    if apis.n
-                    else np.zeros(0),
-                ]
-            ),
-        )
-        unrestricted[w] = _min(compute_single[capable & spot_ok], api_single[api_capable.any(axis=1)])
-        residency_only[w] = _min(
-            compute_single[capable & resid & spot_ok], api_single[api_capable.any(axis=1) & api_resid]
-        )
+        no_api = np.zeros(0)
+        api_whole = no_api.astype(bool)
+        uses_apis = kind is DemandKind.LLM_INFERENCE and apis.n > 0
+        if uses_apis:
+            api_whole = api_capable.all(axis=1)
+            api_single = np.where(api_whole, api_money.sum(axis=1), np.inf)
+            api_single_ok, api_single_any = api_single[api_ok], api_single[api_any]
+            api_single_resid = api_single[api_any & api_resid]
+        else:  # no API can serve the workload (only LLM workloads use APIs): every API selection is empty
+            api_single_ok = api_single_any = api_single_resid = no_api
+        single[w] = _min(compute_single[allowed], api_single_ok)
+        if workload.max_carbon_kg_per_hour > 0:  # read only for a workload with a carbon cap
+            single_carbon[w] = _argmin_value(
+                np.concatenate([compute_single[allowed], api_single_ok]),
+                np.concatenate(
+                    [
+                        _single_costs(load, link_carbon, option_carbon, is_batch)[allowed],
+                        np.where(api_whole, api_carbon.sum(axis=1), np.inf)[api_ok] if uses_apis else no_api,
+                    ]
+                ),
+            )
+        unrestricted[w] = _min(compute_single[capable & spot_ok], api_single_any)
+        residency_only[w] = _min(compute_single[capable & resid & spot_ok], api_single_resid)
         _explain_rejection(
             w, workload, rejections, capable, tpot_ok, resid, listed, spot_ok, must, never,
             api_capable, api_resid, api_listed, allowed, api_ok, load, options,
