@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -117,10 +118,24 @@ class _Block:
     cap: float
 
     def pool_free(self) -> BoolArray:
-        """Arcs that use no pool, per instance or per share."""
+        """Arcs that use no pool, per instance or per share (computed once; read-only)."""
+        return self._pool_free
+
+    @cached_property
+    def _pool_free(self) -> BoolArray:
         if not self.arc_pool.shape[1]:
-            return np.ones(len(self.arcs), dtype=bool)
-        return np.asarray(~(self.arc_pool > 0).any(axis=1) & ~(self.link_pool > 0).any(axis=(1, 2)))
+            free = np.ones(len(self.arcs), dtype=bool)
+        else:
+            free = np.asarray(~(self.arc_pool > 0).any(axis=1) & ~(self.link_pool > 0).any(axis=(1, 2)))
+        free.flags.writeable = False
+        return free
+
+    @cached_property
+    def linked(self) -> BoolArray:
+        """Which (arc, unit) pairs have a link (finite load); computed once, read-only."""
+        linked = np.isfinite(self.load)
+        linked.flags.writeable = False
+        return linked
 
 
 def prune(problem: RoutingProblem) -> PruneResult:
@@ -129,7 +144,7 @@ def prune(problem: RoutingProblem) -> PruneResult:
     ub = np.full(problem.n_workloads, np.inf)
     n_bound = n_dom = 0
     for w, block in _blocks(problem):
-        alive: BoolArray = np.asarray(np.isfinite(block.load).any(axis=1))  # unused if it serves nothing
+        alive: BoolArray = np.asarray(block.linked.any(axis=1))  # unused if it serves nothing
         n_dom += int((~alive).sum())
         ub[w] = _fallback_cost(block)
         if np.isfinite(ub[w]):
@@ -235,7 +250,7 @@ def _pool_matrices(
 
 def _fallback_cost(block: _Block) -> float:
     """Cost of the cheapest pool-free placement found by two simple rules (inf if none)."""
-    linked = np.isfinite(block.load)
+    linked = block.linked
     pool_free = block.pool_free()
     best = np.inf
     full = pool_free & block.integer & linked.all(axis=1)
@@ -274,7 +289,7 @@ def _costless(block: _Block, alive: BoolArray) -> BoolArray:
     free = costless & block.pool_free()
     if not free.any():
         return alive
-    linked = np.isfinite(block.load)
+    linked = block.linked
     cost = np.where(linked, block.cost, np.inf)
     best = np.where(free[:, None], cost, np.inf).min(axis=0)
     beaten = (cost > best[None, :] * (1 + _REL) + 1e-12) | ((cost >= best[None, :]) & ~free[:, None])
