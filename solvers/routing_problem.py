@@ -181,6 +181,13 @@ class RoutingProblem:
     def restricted(self, keep_arcs: BoolArray) -> RoutingProblem:
         """The same problem with only the arcs in ``keep_arcs`` (and their links)."""
         keep_arcs = np.asarray(keep_arcs, dtype=bool)
+        if (
+            len(keep_arcs) == self.n_arcs
+            and keep_arcs.all()
+            and self.pool_arc.coef.all()
+            and self.pool_link.coef.all()
+        ):
+            return self  # nothing to drop (the arrays are never written to)
         new_arc = np.cumsum(keep_arcs) - 1
         keep_links = keep_arcs[self.link_arc]
         new_link = np.cumsum(keep_links) - 1

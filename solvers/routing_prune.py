@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -117,10 +118,24 @@ class _Block:
     cap: float
 
     def pool_free(self) -> BoolArray:
-        """Arcs that use no pool, per instance or per share."""
+        """Arcs that use no pool, per instance or per share (computed once; read-only)."""
+        return self._pool_free
+
+    @cached_property
+    def _pool_free(self) -> BoolArray:
         if not self.arc_pool.shape[1]:
-            return np.ones(len(self.arcs), dtype=bool)
-        return np.asarray(~(self.arc_pool > 0).any(axis=1) & ~(self.link_pool > 0).any(axis=(1, 2)))
+            free = np.ones(len(self.arcs), dtype=bool)
+        else:
+            free = np.asarray(~(self.arc_pool > 0).any(axis=1) & ~(self.link_pool > 0).any(axis=(1, 2)))
+        free.flags.writeable = False
+        return free
+
+    @cached_property
+    def linked(self) -> BoolArray:
+        """Which (arc, unit) pairs have a link (finite load); computed once, read-only."""
+        linked = np.isfinite(self.load)
+        linked.flags.writeable = False
+        return linked
 
 
 def prune(problem: RoutingProblem) -> PruneResult:
@@ -129,7 +144,7 @@ def prune(problem: RoutingProblem) -> PruneResult:
     ub = np.full(problem.n_workloads, np.inf)
     n_bound = n_dom = 0
     for w, block in _blocks(problem):
-        alive: BoolArray = np.asarray(np.isfinite(block.load).any(axis=1))  # unused if it serves nothing
+        alive: BoolArray = np.asarray(block.linked.any(axis=1))  # unused if it serves nothing
         n_dom += int((~alive).sum())
         ub[w] = _fallback_cost(block)
         if np.isfinite(ub[w]):
@@ -145,18 +160,26 @@ def prune(problem: RoutingProblem) -> PruneResult:
 def _blocks(problem: RoutingProblem) -> Iterator[tuple[int, _Block]]:
     """Dense per-workload matrices, one workload at a time, in index order."""
     n_w = problem.n_workloads
-    arc_order, arc_bounds = segments(problem.arc_workload, n_w)
-    unit_order, unit_bounds = segments(problem.unit_workload, n_w)
-    unit_pos = np.empty(problem.n_units, dtype=np.int64)
-    unit_pos[unit_order] = np.arange(problem.n_units) - np.repeat(unit_bounds[:-1], np.diff(unit_bounds))
-    arc_pos = np.empty(problem.n_arcs, dtype=np.int64)
-    arc_pos[arc_order] = np.arange(problem.n_arcs) - np.repeat(arc_bounds[:-1], np.diff(arc_bounds))
-    link_w = problem.arc_workload[problem.link_arc]
-    link_order, link_bounds = segments(link_w, n_w)
-    pa_w = problem.arc_workload[problem.pool_arc.item]
-    pa_order, pa_bounds = segments(pa_w, n_w)
-    pl_w = link_w[problem.pool_link.item]
-    pl_order, pl_bounds = segments(pl_w, n_w)
+    if n_w == 1:  # one workload: every item is its own, in index order (no sorting needed)
+        arc_order, arc_bounds = _whole(problem.n_arcs)
+        unit_order, unit_bounds = _whole(problem.n_units)
+        unit_pos, arc_pos = unit_order, arc_order
+        link_order, link_bounds = _whole(problem.n_links)
+        pa_order, pa_bounds = _whole(len(problem.pool_arc))
+        pl_order, pl_bounds = _whole(len(problem.pool_link))
+    else:
+        arc_order, arc_bounds = segments(problem.arc_workload, n_w)
+        unit_order, unit_bounds = segments(problem.unit_workload, n_w)
+        unit_pos = np.empty(problem.n_units, dtype=np.int64)
+        unit_pos[unit_order] = np.arange(problem.n_units) - np.repeat(unit_bounds[:-1], np.diff(unit_bounds))
+        arc_pos = np.empty(problem.n_arcs, dtype=np.int64)
+        arc_pos[arc_order] = np.arange(problem.n_arcs) - np.repeat(arc_bounds[:-1], np.diff(arc_bounds))
+        link_w = problem.arc_workload[problem.link_arc]
+        link_order, link_bounds = segments(link_w, n_w)
+        pa_w = problem.arc_workload[problem.pool_arc.item]
+        pa_order, pa_bounds = segments(pa_w, n_w)
+        pl_w = link_w[problem.pool_link.item]
+        pl_order, pl_bounds = segments(pl_w, n_w)
     for w in range(n_w):
         arcs = arc_order[arc_bounds[w] : arc_bounds[w + 1]]
         if len(arcs) == 0:
@@ -186,6 +209,11 @@ def _blocks(problem: RoutingProblem) -> Iterator[tuple[int, _Block]]:
             cap=float(problem.workload_carbon_cap[w]),
         )
         yield w, block
+
+
+def _whole(n: int) -> tuple[IntArray, IntArray]:
+    """:func:`segments` of ``n`` items that all have key 0 (of one key): identity order, bounds ``[0, n]``."""
+    return np.arange(n, dtype=np.int64), np.array([0, n], dtype=np.int64)
 
 
 def _pool_matrices(
@@ -222,7 +250,7 @@ def _pool_matrices(
 
 def _fallback_cost(block: _Block) -> float:
     """Cost of the cheapest pool-free placement found by two simple rules (inf if none)."""
-    linked = np.isfinite(block.load)
+    linked = block.linked
     pool_free = block.pool_free()
     best = np.inf
     full = pool_free & block.integer & linked.all(axis=1)
@@ -261,7 +289,7 @@ def _costless(block: _Block, alive: BoolArray) -> BoolArray:
     free = costless & block.pool_free()
     if not free.any():
         return alive
-    linked = np.isfinite(block.load)
+    linked = block.linked
     cost = np.where(linked, block.cost, np.inf)
     best = np.where(free[:, None], cost, np.inf).min(axis=0)
     beaten = (cost > best[None, :] * (1 + _REL) + 1e-12) | ((cost >= best[None, :]) & ~free[:, None])

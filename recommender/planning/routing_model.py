@@ -110,7 +110,10 @@ class _Arrays:
         if name not in self.joined:
             dtype = np.int64 if name in _INT_FIELDS else (bool if name in _BOOL_FIELDS else np.float64)
             parts = self.chunks[name]
-            self.joined[name] = np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+            if len(parts) == 1:
+                self.joined[name] = parts[0].astype(dtype)  # a copy, as concatenating would make
+            else:
+                self.joined[name] = np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
         return self.joined[name]
 
 
@@ -130,7 +133,9 @@ class BuiltModel:
     pool_workloads: list[set[int]]
     candidate_pairs: int
     single_option_cost: FloatArray  # per workload: cheapest whole placement on one allowed option
-    single_option_carbon: FloatArray  # carbon of that placement (kg/h)
+    single_option_carbon: (
+        FloatArray  # carbon of that placement (kg/h); only for workloads with a carbon cap (else inf)
+    )
     unrestricted_cost: FloatArray  # same over capable options ignoring residency and must/never
     residency_only_cost: FloatArray  # capable options inside the residency rule (must/never ignored)
     rejections: list[Rejection]
@@ -310,29 +315,34 @@ def build_model(
                 link_carbon = (option_carbon * hours * scale)[:, None]
         all_slices.append(wl_slices)
         allowed = capable & resid & listed & spot_ok
-        api_ok = api_capable.any(axis=1) & api_resid & api_listed
+        api_any = api_capable.any(axis=1)
+        api_ok = api_any & api_resid & api_listed
         is_batch = kind is DemandKind.BATCH_JOB
         # single-option costs (money) for the baseline and residency diagnosis
         compute_single = _single_costs(load, money, options.option_price, is_batch)
-        api_single = (
-            np.where(api_capable.all(axis=1), api_money.sum(axis=1), np.inf) if apis.n else np.zeros(0)
-        )
-        single[w] = _min(compute_single[allowed], api_single[api_ok])
-        single_carbon[w] = _argmin_value(
-            np.concatenate([compute_single[allowed], api_single[api_ok]]),
-            np.concatenate(
-                [
-                    _single_costs(load, link_carbon, option_carbon, is_batch)[allowed],
-                    np.where(api_capable.all(axis=1), api_carbon.sum(axis=1), np.inf)[api_ok]
-                    if apis.n
-                    else np.zeros(0),
-                ]
-            ),
-        )
-        unrestricted[w] = _min(compute_single[capable & spot_ok], api_single[api_capable.any(axis=1)])
-        residency_only[w] = _min(
-            compute_single[capable & resid & spot_ok], api_single[api_capable.any(axis=1) & api_resid]
-        )
+        no_api = np.zeros(0)
+        api_whole: np.ndarray = no_api  # replaced below for LLM workloads (the only ones that use it)
+        uses_apis = kind is DemandKind.LLM_INFERENCE and apis.n > 0
+        if uses_apis:
+            api_whole = np.asarray(api_capable.all(axis=1), dtype=bool)
+            api_single = np.where(api_whole, api_money.sum(axis=1), np.inf)
+            api_single_ok, api_single_any = api_single[api_ok], api_single[api_any]
+            api_single_resid = api_single[api_any & api_resid]
+        else:  # no API can serve the workload (only LLM workloads use APIs): every API selection is empty
+            api_single_ok = api_single_any = api_single_resid = no_api
+        single[w] = _min(compute_single[allowed], api_single_ok)
+        if workload.max_carbon_kg_per_hour > 0:  # read only for a workload with a carbon cap
+            single_carbon[w] = _argmin_value(
+                np.concatenate([compute_single[allowed], api_single_ok]),
+                np.concatenate(
+                    [
+                        _single_costs(load, link_carbon, option_carbon, is_batch)[allowed],
+                        np.where(api_whole, api_carbon.sum(axis=1), np.inf)[api_ok] if uses_apis else no_api,
+                    ]
+                ),
+            )
+        unrestricted[w] = _min(compute_single[capable & spot_ok], api_single_any)
+        residency_only[w] = _min(compute_single[capable & resid & spot_ok], api_single_resid)
         _explain_rejection(
             w, workload, rejections, capable, tpot_ok, resid, listed, spot_ok, must, never,
             api_capable, api_resid, api_listed, allowed, api_ok, load, options,
@@ -505,13 +515,13 @@ def _explain_rejection(
 ) -> None:
     """Record why a workload, or one of its units, has no option left (first stage that empties)."""
     wid = workload.workload_id
-    api_any = api_capable.any(axis=1)
     n_units = load.shape[1]
-    served = (np.isfinite(load[allowed]).any(axis=0) if allowed.any() else np.zeros(n_units, dtype=bool)) | (
-        api_capable[api_ok].any(axis=0) if api_ok.any() else np.zeros(n_units, dtype=bool)
-    )
+    served = np.isfinite(load[allowed]).any(axis=0) if allowed.any() else np.zeros(n_units, dtype=bool)
+    if api_ok.any():
+        served |= api_capable[api_ok].any(axis=0)
     if served.all():
         return
+    api_any = api_capable.any(axis=1)
     total = int((capable & spot_ok).sum() + api_any.sum())
     if total == 0:
         if not tpot_ok:
@@ -636,13 +646,15 @@ def _problem(
                 compute_arcs[hit],
                 np.ones(int(hit.sum())),
             )
-    link_tpm = arrays.column("link_tpm")
-    api_links = np.flatnonzero(arc_api[link_arc]) if len(link_arc) else np.zeros(0, dtype=np.int64)
-    for a in np.flatnonzero(np.isfinite(apis.tpm_quota)):
-        hit = api_links[arc_option[link_arc[api_links]] == a]
-        if len(hit):
-            label = f"api_tpm[{apis.offers[int(a)].offer_id}]"
-            _add_pool(names, capacity, pl, label, float(apis.tpm_quota[a]), hit, link_tpm[hit])
+    tpm_apis = np.flatnonzero(np.isfinite(apis.tpm_quota))
+    if len(tpm_apis) and len(link_arc):
+        link_tpm = arrays.column("link_tpm")
+        api_links = np.flatnonzero(arc_api[link_arc])
+        for a in tpm_apis:
+            hit = api_links[arc_option[link_arc[api_links]] == a]
+            if len(hit):
+                label = f"api_tpm[{apis.offers[int(a)].offer_id}]"
+                _add_pool(names, capacity, pl, label, float(apis.tpm_quota[a]), hit, link_tpm[hit])
     total_cap = request.policy.max_total_carbon_kg_per_hour
     if total_cap > 0:
         _add_pool(names, capacity, pa, "total_carbon_cap", total_cap, np.arange(len(arc_carbon)), arc_carbon)

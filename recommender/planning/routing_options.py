@@ -13,7 +13,7 @@ price, a spot option.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -75,9 +75,15 @@ class ComputeOptions:
         return len(self.option_offer)
 
     def option_carbon_kg(self) -> FloatArray:
-        """Carbon per instance-hour of every option (kg CO2e)."""
+        """Carbon per instance-hour of every option (kg CO2e; computed once, read-only)."""
+        return self._option_carbon_kg
+
+    @cached_property
+    def _option_carbon_kg(self) -> FloatArray:
         g = self.option_offer
-        return np.asarray(self.power_kw[g] * self.carbon_g_per_kwh[g] / 1000.0, dtype=np.float64)
+        carbon = np.asarray(self.power_kw[g] * self.carbon_g_per_kwh[g] / 1000.0, dtype=np.float64)
+        carbon.flags.writeable = False
+        return carbon
 
     def label(self, o: int) -> str:
         """``name (provider/region, spot)``."""

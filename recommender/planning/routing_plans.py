@@ -131,7 +131,7 @@ def route_workloads(request: RoutingRequest, time_limit: float | None = None) ->
         plans += _alternatives(context, primary, placements, time_limit, gap, notes)
     ranked = rank(plans)
     xor = group_id("routing", ranked) if len(ranked) > 1 else ""
-    ranked = [p.model_copy(update={"xor_group_id": xor}) for p in ranked]
+    ranked = [p if p.xor_group_id == xor else p.model_copy(update={"xor_group_id": xor}) for p in ranked]
     stats = primary.stats
     return RoutingOutcome(
         plans=ranked,
@@ -293,6 +293,14 @@ def _placement(context: _Context, solution: RoutingSolution, w: int, used: np.nd
     baseline = workload.current_hourly_cost or built.single_option_cost[w]
     if not math.isfinite(baseline):
         baseline = float(hourly)
+    extra: dict[str, object] = {}
+    if workload.llm_inference is not None:
+        demand = workload.llm_inference
+        tokens_per_hour = demand.requests_per_second * demand.tokens_per_request() * 3600.0
+        extra["cost_per_million_tokens"] = money(float(hourly) / tokens_per_hour * 1e6)
+        extra["break_even"] = _break_even(context, w)
+    if workload.batch_job is not None:
+        extra["job_cost"] = money(float(hourly) * hpm / workload.batch_job.runs_per_month)
     placement = WorkloadPlacement(
         workload_id=workload.workload_id,
         items=items,
@@ -300,17 +308,9 @@ def _placement(context: _Context, solution: RoutingSolution, w: int, used: np.nd
         monthly_cost=money(float(hourly) * hpm),
         carbon_kg_per_hour=carbon_total,
         baseline_hourly_cost=money(baseline),
+        binding_rules=_binding_rules(context, solution, w),
+        **extra,
     )
-    rules = _binding_rules(context, solution, w)
-    update: dict[str, object] = {"binding_rules": rules}
-    if workload.llm_inference is not None:
-        demand = workload.llm_inference
-        tokens_per_hour = demand.requests_per_second * demand.tokens_per_request() * 3600.0
-        update["cost_per_million_tokens"] = money(float(hourly) / tokens_per_hour * 1e6)
-        update["break_even"] = _break_even(context, w)
-    if workload.batch_job is not None:
-        update["job_cost"] = money(float(hourly) * hpm / workload.batch_job.runs_per_month)
-    placement = placement.model_copy(update=update)
     return placement.model_copy(update={"explanation": _explain(context, placement, w)})
 
 
