@@ -59,12 +59,11 @@ from solvers.rightsizing import (
     OnDemandCosts,
     SizingResult,
     SizingRule,
-    size_resources,
-    sizing_basis,
 )
 from solvers.rightsizing_costs import CommitmentBook, committed_costs, usage_vector
 from solvers.rightsizing_data import DIM, Catalogue, FloatArray, IntArray, Resources, finite
 from solvers.rightsizing_select import Choice, select_jointly
+from solvers.rightsizing_small import size_profiles
 from solvers.rightsizing_stats import compute_stats
 
 STAY, TERMINATE = -1, -2
@@ -173,8 +172,8 @@ def plan_right_size(request: RightSizeRequest, time_limit: float | None = None) 
             if book is not None
             else OnDemandCosts(priced.price, resources.hours_fraction, resources.current)
         )
-        basis = sizing_basis(cat, resources, stats)
-        results = {p.risk: size_resources(cat, resources, stats, p.rule, costs, basis) for p in profs}
+        sized = size_profiles(cat, resources, stats, [p.rule for p in profs], costs)
+        results = {p.risk: res for p, res in zip(profs, sized, strict=True)}
         balanced = results[RiskProfile.BALANCED]
         recommendations = build_recommendations(request, cat, stats, balanced, profs[0].rule)
         warnings += _finding_notes(balanced, request.policy)
