@@ -22,6 +22,7 @@ import math
 import time
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 
@@ -67,6 +68,8 @@ from solvers.rightsizing_small import size_profiles
 from solvers.rightsizing_stats import compute_stats
 
 STAY, TERMINATE = -1, -2
+SMALL_DECISION = 16
+"""Up to this many resources (and no held commitments) the choice is made in plain Python."""
 HORIZON_MONTHS = 12
 
 
@@ -113,9 +116,18 @@ def sizing_rule(policy: RightSizingPolicy, **changes: float) -> SizingRule:
 
 def profiles(policy: RightSizingPolicy) -> list[Profile]:
     """Balanced (the policy) first, then conservative and aggressive unless disabled."""
+    return list(_profiles(policy.model_dump_json(), policy))
+
+
+@lru_cache(maxsize=64)
+def _profiles(key: str, policy: RightSizingPolicy) -> tuple[Profile, ...]:
+    """:func:`profiles`, memoised per policy (most callers send the same one). ``key`` is the
+    policy's JSON: equal policies can still differ in the sign of a zero (``-0.0 == 0.0``),
+    which the plan titles show.
+    """
     balanced = Profile(RiskProfile.BALANCED, sizing_rule(policy), True)
     if policy.single_profile:
-        return [balanced]
+        return (balanced,)
     b = balanced.rule
     conservative = sizing_rule(
         policy,
@@ -132,11 +144,11 @@ def profiles(policy: RightSizingPolicy) -> list[Profile]:
         gpu_headroom=max(0.0, b.gpu_headroom - 0.1),
         max_performance_risk=min(b.max_performance_risk, 3),
     )
-    return [
+    return (
         balanced,
         Profile(RiskProfile.CONSERVATIVE, conservative, False),
         Profile(RiskProfile.AGGRESSIVE, aggressive, True),
-    ]
+    )
 
 
 def plan_right_size(request: RightSizeRequest, time_limit: float | None = None) -> RightSizeOutcome:
@@ -275,6 +287,40 @@ def _decide_separable(
     return out
 
 
+def _decide_small(res: SizingResult, profile: Profile, policy: RightSizingPolicy) -> IntArray:
+    """:func:`_eligible` then :func:`_decide_separable` with Python floats, for a few
+    resources (numpy's per-call cost dominates there); same choices, same ties.
+    """
+    index, option_cost = res.option_index.tolist(), res.option_cost.tolist()
+    current_cost, finding, idle = res.current_cost.tolist(), res.finding.tolist(), res.idle.tolist()
+    floor = max(policy.min_monthly_savings, 1e-9)
+    out = []
+    for r, cost in enumerate(current_cost):
+        under = finding[r] == int(Finding.UNDER_PROVISIONED)
+        upsize = [policy.include_upsizes and under and k >= 0 for k in index[r]]
+        table = [-math.inf if any(upsize) else 0.0, cost if idle[r] and profile.terminate_idle else -math.inf]
+        for m, k in enumerate(index[r]):
+            saving = cost - option_cost[r][m] if k >= 0 else math.nan
+            table.append(saving if (k >= 0 and saving >= floor) or upsize[m] else -math.inf)
+        pick = _argmax(table)
+        if not math.isfinite(table[pick]):
+            out.append(STAY)
+        else:
+            out.append(STAY if pick == 0 else TERMINATE if pick == 1 else pick - 2)
+    return np.array(out, dtype=np.int64)
+
+
+def _argmax(values: list[float]) -> int:
+    """``np.argmax`` of a list: the first maximum, or the first NaN if there is one."""
+    best = 0
+    for i, v in enumerate(values):
+        if v != v:
+            return i
+        if v > values[best]:
+            best = i
+    return best
+
+
 def _decide(
     res: SizingResult,
     profile: Profile,
@@ -284,6 +330,8 @@ def _decide(
     resources: Resources,
     time_limit: float | None,
 ) -> _Decision:
+    if book is None and resources.size <= SMALL_DECISION:
+        return _Decision(_decide_small(res, profile, policy), None)
     eligible, menu_ok, terminate, stay = _eligible(res, profile, policy)
     choice = _decide_separable(res, eligible, terminate, stay)
     if book is None:

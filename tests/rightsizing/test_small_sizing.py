@@ -1,4 +1,5 @@
-"""The scalar path for small problems (``solvers.rightsizing_small``) gives exactly the
+"""The scalar paths for small problems (``solvers.rightsizing_small``, the per-resource
+choice of ``recommender.planning.rightsizing_plans``) give exactly the
 general vectorised path's results on thousands of random small problems: several
 providers and regions, GPUs, network/disk capacities (some unknown), features,
 families, burstables, tied and nearly tied prices, commitment-priced rows, short
@@ -15,6 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from recommender.domain.common import RiskProfile
+from recommender.domain.rightsizing import RightSizingPolicy
+from recommender.planning.rightsizing_plans import Profile, _decide_separable, _decide_small, _eligible
 from solvers.rightsizing import SizingResult, SizingRule, size_resources, sizing_basis
 from solvers.rightsizing_data import (
     HOURS_PER_MONTH,
@@ -202,3 +206,33 @@ def test_the_path_is_chosen_by_shape_only() -> None:
     basis = sizing_basis(cat, big, stats)
     for got, rule in zip(size_profiles(cat, big, stats, rules, costs), rules, strict=True):
         _assert_same(got, size_resources(cat, big, stats, rule, costs, basis))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_scalar_choice_equals_the_vectorised_choice(seed: int) -> None:
+    rng = np.random.default_rng(1000 + seed)
+    for _ in range(40):
+        k, count = int(rng.integers(2, 40)), int(rng.integers(1, 5))
+        cat = _catalogue(rng, k)
+        resources = _resources(rng, cat, count)
+        rule = _rule(rng)
+        stats = compute_stats(resources, sorted(rule.levels()))
+        costs = TableCosts(
+            cat.hourly_price,
+            resources.hours_fraction,
+            resources.current,
+            np.zeros(k, bool),
+            np.zeros((count, k)),
+        )
+        res = SmallBasis.build(cat, resources, stats, costs).size(rule, costs)
+        policy = RightSizingPolicy(
+            include_upsizes=bool(rng.random() < 0.5),
+            min_monthly_savings=float(rng.choice([0.0, 5.0, 1e6])),
+        )
+        for terminate in (False, True):
+            profile = Profile(RiskProfile.BALANCED, rule, terminate)
+            eligible, _, stop, stay = _eligible(res, profile, policy)
+            want = _decide_separable(res, eligible, stop, stay)
+            got = _decide_small(res, profile, policy)
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want, strict=True)
