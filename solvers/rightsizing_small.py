@@ -156,6 +156,9 @@ class SmallBasis:
     current_risk: np.ndarray
     current_risk_dims: np.ndarray
     risks: dict[tuple[int, int], tuple[int, tuple[int, ...]]] = field(default_factory=dict)
+    column_cache: dict[
+        tuple[frozenset[str], frozenset[str], bool], dict[tuple[str, ...], tuple[list[int], list[int]]]
+    ] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -322,8 +325,17 @@ class SmallBasis:
 
     def _columns(self, rule: SizingRule) -> dict[tuple[str, ...], tuple[list[int], list[int]]]:
         """Candidate rows per (provider, region) key: regular ones in increasing
-        (price, name) and the special ones (priced through commitments).
+        (price, name) and the special ones (priced through commitments); shared by the
+        rules with the same family lists and region switch.
         """
+        key = (rule.include_families, rule.exclude_families, rule.allow_region_change)
+        hit = self.column_cache.get(key)
+        if hit is None:
+            hit = self.column_cache[key] = self._candidate_columns(rule)
+        return hit
+
+    def _candidate_columns(self, rule: SizingRule) -> dict[tuple[str, ...], tuple[list[int], list[int]]]:
+        """:meth:`_columns`, computed."""
         price = self.price
         include, exclude = rule.include_families, rule.exclude_families
         ok = [
