@@ -1,5 +1,6 @@
 """The scalar paths for small problems (``solvers.rightsizing_small``, the per-resource
-choice of ``recommender.planning.rightsizing_plans``) give exactly the
+choice of ``recommender.planning.rightsizing_plans``, the platform differences of
+``recommender.planning.rightsizing_recommendations``) give exactly the
 general vectorised path's results on thousands of random small problems: several
 providers and regions, GPUs, network/disk capacities (some unknown), features,
 families, burstables, tied and nearly tied prices, commitment-priced rows, short
@@ -19,6 +20,7 @@ import pytest
 from recommender.domain.common import RiskProfile
 from recommender.domain.rightsizing import RightSizingPolicy
 from recommender.planning.rightsizing_plans import Profile, _decide_separable, _decide_small, _eligible
+from recommender.planning.rightsizing_recommendations import _differences_small, _differences_vectorised
 from solvers.rightsizing import SizingResult, SizingRule, size_resources, sizing_basis
 from solvers.rightsizing_data import (
     HOURS_PER_MONTH,
@@ -209,7 +211,7 @@ def test_the_path_is_chosen_by_shape_only() -> None:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_scalar_choice_equals_the_vectorised_choice(seed: int) -> None:
+def test_scalar_choice_and_differences_equal_the_vectorised_ones(seed: int) -> None:
     rng = np.random.default_rng(1000 + seed)
     for _ in range(40):
         k, count = int(rng.integers(2, 40)), int(rng.integers(1, 5))
@@ -236,3 +238,4 @@ def test_scalar_choice_equals_the_vectorised_choice(seed: int) -> None:
             got = _decide_small(res, profile, policy)
             assert got.dtype == want.dtype
             np.testing.assert_array_equal(got, want, strict=True)
+        assert _differences_small(cat, res) == _differences_vectorised(cat, res)
