@@ -21,7 +21,7 @@ thousands of random small problems.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -150,6 +150,7 @@ class SmallBasis:
     quantiles: dict[str, list[list[float]]]
     levels: dict[str, tuple[float, ...]]
     current_cost: np.ndarray
+    current_list_cost: np.ndarray
     capacity_array: np.ndarray
     current_capacity_array: np.ndarray
     measured_array: np.ndarray
@@ -209,6 +210,7 @@ class SmallBasis:
             quantiles=quantiles,
             levels=levels,
             current_cost=costs.current_monthly(),
+            current_list_cost=resources.hours_fraction * price[resources.current] * HOURS_PER_MONTH,
             capacity_array=np.array(capacity, dtype=np.float64).reshape(catalogue.size, _D),
             current_capacity_array=np.array(cur_cap, dtype=np.float64),
             measured_array=np.array(measured, dtype=bool),
@@ -277,43 +279,49 @@ class SmallBasis:
             demands.append(demand)
         return needs, demands
 
-    def _fits(self, r: int, k: int, need: list[float], rule: SizingRule) -> bool:
-        """Whether row ``k`` meets every requirement and rule for resource ``r``
-        (:func:`solvers.rightsizing._fit`).
+    def _fit_test(self, r: int, need: list[float], rule: SizingRule) -> Callable[[int], bool]:
+        """Whether a row meets every requirement and rule for resource ``r``
+        (:func:`solvers.rightsizing._fit`; the resource's thresholds are worked out once).
         """
         cur = self.current[r]
-        if k == cur:
-            return False
-        cap = self.capacity[k]
-        for d in range(_D):
-            if d == _GPU:
-                continue
-            nd = need[d]
-            if not nd > 0:
-                continue
-            cd = cap[d]
-            if (d == _NET or d == _DISK) and cd != cd:
-                continue
-            if not cd >= nd * (1 - EPS) - EPS:
-                return False
+        # (dimension, least capacity, unknown capacity passes) for the constrained dimensions
+        limits = [
+            (d, need[d] * (1 - EPS) - EPS, d == _NET or d == _DISK)
+            for d in range(_D)
+            if d != _GPU and need[d] > 0
+        ]
         gpus_needed = need[_GPU]
         cpu_only = gpus_needed <= 0 and not need[_GMEM] > 0
-        if cpu_only:
-            if not self.gpus[k] <= 0:
-                return False
-        else:
-            if not self.gpus[k] >= gpus_needed * (1 - EPS):
-                return False
-            if not rule.allow_gpu_model_change and self.gpu_model[k] != self.gpu_model[cur]:
-                return False
-        if not rule.allow_architecture_change and self.architecture[k] != self.architecture[cur]:
-            return False
-        if not rule.allow_burstable and self.burstable[k] and not self.burstable[cur]:
-            return False
+        least_gpus = gpus_needed * (1 - EPS)
+        same_model = None if cpu_only or rule.allow_gpu_model_change else self.gpu_model[cur]
+        same_arch = None if rule.allow_architecture_change else self.architecture[cur]
+        no_burst = not rule.allow_burstable and not self.burstable[cur]
         required = self.resources.required_features[r]
-        if required and not required <= self.catalogue.features[k]:
-            return False
-        return not (rule.max_performance_risk < 4 and self.risk(r, k)[0] > rule.max_performance_risk)
+        max_risk = rule.max_performance_risk
+        capacity, gpus, features = self.capacity, self.gpus, self.catalogue.features
+
+        def fits(k: int) -> bool:
+            if k == cur:
+                return False
+            cap = capacity[k]
+            for d, least, unknown_ok in limits:
+                cd = cap[d]
+                if not cd >= least and not (unknown_ok and cd != cd):
+                    return False
+            if cpu_only:
+                if not gpus[k] <= 0:
+                    return False
+            elif not gpus[k] >= least_gpus or (same_model is not None and self.gpu_model[k] != same_model):
+                return False
+            if same_arch is not None and self.architecture[k] != same_arch:
+                return False
+            if no_burst and self.burstable[k]:
+                return False
+            if required and not required <= features[k]:
+                return False
+            return not (max_risk < 4 and self.risk(r, k)[0] > max_risk)
+
+        return fits
 
     def _key(self, cur: int, rule: SizingRule) -> tuple[str, ...]:
         """Group of a resource on row ``cur``: provider and region (provider only when
@@ -374,17 +382,17 @@ class SmallBasis:
             regular, special = columns[key]
             if not regular and not special:
                 continue
-            need, found = needs[r], 0
+            fits, found = self._fit_test(r, needs[r], rule), 0
             for a, b in _price_blocks([self.price[k] for k in regular], BLOCK_COLUMNS):
                 if found >= m_opt:
                     break
                 cells += b - a
                 for k in regular[a:b]:
-                    if self._fits(r, k, need, rule):
+                    if fits(k):
                         pairs.append((r, k))
                         found += 1
             cells += len(special)
-            pairs.extend((r, k) for k in special if self._fits(r, k, need, rule))
+            pairs.extend((r, k) for k in special if fits(k))
         index = [[-1] * m_opt for _ in range(count)]
         cost = [[_NAN] * m_opt for _ in range(count)]
         list_cost = [[_NAN] * m_opt for _ in range(count)]
@@ -395,7 +403,7 @@ class SmallBasis:
             pr = np.array([p[0] for p in pairs], dtype=np.int64)
             pc = np.array([p[1] for p in pairs], dtype=np.int64)
             pair_cost = costs.pair_monthly(pr, pc)
-            rounded = np.round(pair_cost, 6).tolist()
+            rounded = pair_cost.round(6).tolist()  # np.round without its wrapper
             pair_cost_list = pair_cost.tolist()
             by_resource: dict[int, list[tuple[bool, float, int, int, int, int]]] = {}
             for i, (r, k) in enumerate(pairs):
@@ -462,9 +470,7 @@ class SmallBasis:
             cheaper_fit=np.array(cheaper_fit, dtype=bool),
             any_fit=np.array(any_fit, dtype=bool),
             current_cost=self.current_cost,
-            current_list_cost=self.resources.hours_fraction
-            * costs.price[self.resources.current]
-            * HOURS_PER_MONTH,
+            current_list_cost=self.current_list_cost,
             current_risk=self.current_risk,
             current_risk_dims=self.current_risk_dims,
             option_index=np.array(index, dtype=np.int64),
