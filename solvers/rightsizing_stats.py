@@ -79,18 +79,19 @@ def compute_stats(resources: Resources, levels: Sequence[float]) -> dict[str, Di
     """Statistics of every dimension (levels sorted and de-duplicated)."""
     levels_t = tuple(sorted({float(q) for q in levels}))
     count = resources.size
+    # one allocation per kind for all dimensions (each dimension gets its own row)
+    quantiles = np.full((len(DIMENSIONS), count, len(levels_t)), np.nan)
+    mean = np.full((len(DIMENSIONS), count), np.nan)
+    samples = np.zeros((len(DIMENSIONS), count), dtype=np.int64)
     out: dict[str, DimensionStats] = {}
-    for dim in DIMENSIONS:
-        quantiles = np.full((count, len(levels_t)), np.nan)
-        mean = np.full(count, np.nan)
-        samples = np.zeros(count, dtype=np.int64)
+    for d, dim in enumerate(DIMENSIONS):
         blocks: list[SeriesBlock] = resources.series.get(dim, [])
         for block in blocks:
             if block.samples.shape[1] == 0 or block.rows.size == 0:
                 continue
             q, m = block_stats(block, levels_t)
-            quantiles[block.rows] = q
-            mean[block.rows] = m
-            samples[block.rows] = block.samples.shape[1]
-        out[dim] = DimensionStats(levels_t, quantiles, mean, samples)
+            quantiles[d][block.rows] = q
+            mean[d][block.rows] = m
+            samples[d][block.rows] = block.samples.shape[1]
+        out[dim] = DimensionStats(levels_t, quantiles[d], mean[d], samples[d])
     return out

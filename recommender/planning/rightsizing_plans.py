@@ -22,7 +22,7 @@ import math
 import time
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -83,6 +83,11 @@ class Profile:
 
     def label(self) -> str:
         """``balanced: CPU P95 + 20 %, memory max + 20 %``."""
+        return self._label
+
+    @cached_property
+    def _label(self) -> str:
+        """:meth:`label`, formatted once per profile (profiles are memoised per policy)."""
         r = self.rule
         mem = f"P{r.memory_percentile:g}" if r.memory_percentile is not None else "max"
         return (
@@ -406,10 +411,10 @@ def _profile_plan(
     risk = max((int(a.attributes.get("performance_risk", "0")) for a in actions), default=0)
     elapsed = time.perf_counter() - started
     solver = _solver_summary(decision.report, res, float(baseline - total), elapsed)
-    final = resources.current.copy()
-    final[acting] = target[acting]
     kpis_before = kpis_after = None
     if book is not None and before is not None and after is not None:
+        final = resources.current.copy()
+        final[acting] = target[acting]
         kpis_before = _kpis(book, before, priced, resources, resources.current)
         kpis_after = _kpis(book, after, priced, resources, final)
     gpu = cat.gpu_count[resources.current] > 0
