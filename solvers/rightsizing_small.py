@@ -114,6 +114,69 @@ def _score(compressible: bool, p95: float, p995: float, p100: float, cap: float)
     return 3 if u100 > _P95 else 2 if u100 > _P90 else 1 if u100 > _P80 else 0
 
 
+@dataclass(frozen=True)
+class _CatalogueLists:
+    """The request-independent catalogue columns as Python lists (shared, read-only)."""
+
+    columns: tuple[np.ndarray, ...]  # the arrays they were made from (identity checked)
+    capacity: list[tuple[float, ...]]  # (K, D)
+    gpus: list[float]
+    name_rank: list[int]
+    provider: list[str]
+    region: list[str]
+    family: list[str]
+    architecture: list[str]
+    gpu_model: list[str]
+    burstable: list[bool]
+
+
+_CATALOGUE_LISTS: dict[int, _CatalogueLists] = {}
+_CATALOGUE_LISTS_SIZE = 8
+
+
+def _catalogue_lists(catalogue: Catalogue) -> _CatalogueLists:
+    """Lists of a catalogue's columns, memoised on the identity of its arrays when they
+    are read-only (the planner's catalogues share frozen columns across requests; the
+    cache holds the arrays, so an id cannot be reused while its entry lives).
+    """
+    columns = (
+        *(catalogue.capacity(d) for d in DIMENSIONS),
+        catalogue.name,
+        catalogue.provider,
+        catalogue.region,
+        catalogue.family,
+        catalogue.architecture,
+        catalogue.gpu_model,
+        catalogue.burstable,
+    )
+    hit = _CATALOGUE_LISTS.get(id(catalogue.name))
+    if (
+        hit is not None
+        and len(hit.columns) == len(columns)
+        and all(a is b for a, b in zip(hit.columns, columns, strict=True))
+    ):
+        return hit
+    caps = [c.tolist() for c in columns[:_D]]
+    lists = _CatalogueLists(
+        columns=columns,
+        capacity=list(zip(*caps, strict=True)),
+        gpus=[_finite(x) for x in caps[_GPU]],
+        name_rank=_name_rank(catalogue).tolist(),
+        provider=catalogue.provider.tolist(),
+        region=catalogue.region.tolist(),
+        family=catalogue.family.tolist(),
+        architecture=catalogue.architecture.tolist(),
+        gpu_model=catalogue.gpu_model.tolist(),
+        burstable=catalogue.burstable.tolist(),
+    )
+    if any(c.flags.writeable for c in columns):
+        return lists
+    if len(_CATALOGUE_LISTS) >= _CATALOGUE_LISTS_SIZE:
+        _CATALOGUE_LISTS.pop(next(iter(_CATALOGUE_LISTS)))
+    _CATALOGUE_LISTS[id(catalogue.name)] = lists
+    return lists
+
+
 def _masked(values: list[list[float]], index: list[list[int]]) -> np.ndarray:
     """``(R, M)`` array of ``values``, NaN where there is no option."""
     rows = [
@@ -151,7 +214,6 @@ class SmallBasis:
     levels: dict[str, tuple[float, ...]]
     current_cost: np.ndarray
     current_list_cost: np.ndarray
-    capacity_array: np.ndarray
     current_capacity_array: np.ndarray
     measured_array: np.ndarray
     current_risk: np.ndarray
@@ -166,8 +228,8 @@ class SmallBasis:
         cls, catalogue: Catalogue, resources: Resources, stats: dict[str, DimensionStats], costs: CostModel
     ) -> SmallBasis:
         """Lists of the catalogue, resources and statistics (shared by every rule)."""
-        caps = [catalogue.capacity(d).tolist() for d in DIMENSIONS]
-        capacity = list(zip(*caps, strict=True))
+        rows = _catalogue_lists(catalogue)
+        capacity = rows.capacity
         current = resources.current.tolist()
         cur_cap = [capacity[k] for k in current]
         quantiles = {dim: st.quantiles.tolist() for dim, st in stats.items()}
@@ -190,14 +252,14 @@ class SmallBasis:
             catalogue=catalogue,
             resources=resources,
             capacity=capacity,
-            gpus=[_finite(x) for x in caps[_GPU]],
-            name_rank=_name_rank(catalogue).tolist(),
-            provider=catalogue.provider.tolist(),
-            region=catalogue.region.tolist(),
-            family=catalogue.family.tolist(),
-            architecture=catalogue.architecture.tolist(),
-            gpu_model=catalogue.gpu_model.tolist(),
-            burstable=catalogue.burstable.tolist(),
+            gpus=rows.gpus,
+            name_rank=rows.name_rank,
+            provider=rows.provider,
+            region=rows.region,
+            family=rows.family,
+            architecture=rows.architecture,
+            gpu_model=rows.gpu_model,
+            burstable=rows.burstable,
             price=price.tolist(),
             special=costs.special_columns(np.arange(catalogue.size)).tolist(),
             current=current,
@@ -211,7 +273,6 @@ class SmallBasis:
             levels=levels,
             current_cost=costs.current_monthly(),
             current_list_cost=resources.hours_fraction * price[resources.current] * HOURS_PER_MONTH,
-            capacity_array=np.array(capacity, dtype=np.float64).reshape(catalogue.size, _D),
             current_capacity_array=np.array(cur_cap, dtype=np.float64),
             measured_array=np.array(measured, dtype=bool),
             current_risk=np.zeros(0, dtype=np.int64),
