@@ -494,6 +494,23 @@ def _attribute(
     return saved, baseline, path[0], path[-1]
 
 
+_ACTION_FIELDS = tuple(Action.model_fields)
+
+
+def _trusted_action(**values: object) -> Action:
+    """``Action.model_construct(**values)`` for a complete set of trusted fields: the same
+    instance state (fields in declaration order, every field set, no extra or private
+    values), without ``model_construct``'s alias and default lookups (~40 µs a call).
+    ``tests/rightsizing/test_small_sizing.py`` checks it against ``model_construct``.
+    """
+    action = Action.__new__(Action)
+    object.__setattr__(action, "__dict__", {name: values[name] for name in _ACTION_FIELDS})
+    object.__setattr__(action, "__pydantic_fields_set__", set(_ACTION_FIELDS))
+    object.__setattr__(action, "__pydantic_extra__", None)
+    object.__setattr__(action, "__pydantic_private__", None)
+    return action
+
+
 def _actions(
     request: RightSizeRequest,
     cat: Catalogue,
@@ -505,8 +522,9 @@ def _actions(
 ) -> list[tuple[Action, int]]:
     """Ordered actions (largest saving first) with the index of their resource.
 
-    Built with ``model_construct``: every field is produced here from validated data,
-    and validating ~10,000 actions per plan would cost seconds.
+    Built with :func:`_trusted_action` (``model_construct`` without its per-field
+    lookups): every field is produced here from validated data, and validating
+    ~10,000 actions per plan would cost a quarter of a second.
     """
     rows = acting.tolist()
     move_list = moves.tolist()
@@ -531,7 +549,7 @@ def _actions(
         if move_list[i] == TERMINATE:
             share = 100 * cpu_p95[i] / cpu_cap[i] if cpu_cap[i] else 0.0
             attrs["performance_risk"] = "0"
-            action = Action.model_construct(
+            action = _trusted_action(
                 order=n,
                 type=ActionType.TERMINATE,
                 description=f"Stop idle {spec.resource_id} ({spec.current_type}): CPU P95 {share:.2g} %",
@@ -561,7 +579,7 @@ def _actions(
                 attrs["projected_memory_percent"] = f"{proj[i][DIM['memory']]:.1f}"
             if regions[k] != regions[cur]:
                 attrs["from_region"] = regions[cur]
-            action = Action.model_construct(
+            action = _trusted_action(
                 order=n,
                 type=ActionType.RESIZE,
                 description=f"Resize {spec.resource_id} from {spec.current_type} to {names[k]}",

@@ -17,9 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from recommender.domain.common import RiskProfile
+from recommender.domain.common import Action, ActionType, RiskProfile, money
 from recommender.domain.rightsizing import RightSizingPolicy
-from recommender.planning.rightsizing_plans import Profile, _decide_separable, _decide_small, _eligible
+from recommender.planning.rightsizing_plans import (
+    Profile,
+    _decide_separable,
+    _decide_small,
+    _eligible,
+    _trusted_action,
+)
 from recommender.planning.rightsizing_recommendations import _differences_small, _differences_vectorised
 from solvers.rightsizing import SizingResult, SizingRule, size_resources, sizing_basis
 from solvers.rightsizing_data import (
@@ -248,3 +254,34 @@ def test_scalar_choice_and_differences_equal_the_vectorised_ones(seed: int) -> N
             assert got.dtype == want.dtype
             np.testing.assert_array_equal(got, want, strict=True)
         assert _differences_small(cat, res) == _differences_vectorised(cat, res)
+
+
+def test_trusted_actions_equal_model_construct() -> None:
+    values = {
+        "order": 2,
+        "type": ActionType.RESIZE,
+        "description": "Resize i-1 from m5.2xlarge to m5.large",
+        "target": "i-1",
+        "offering_id": "m5.large",
+        "from_value": "m5.2xlarge",
+        "to_value": "m5.large",
+        "quantity": 1.0,
+        "quantity_unit": "instances",
+        "provider": "aws",
+        "region": "us-east-1",
+        "upfront_cost": money(0),
+        "monthly_cost": money(70.08),
+        "monthly_savings": money(210.24),
+        "utilization": 0.0,
+        "coverage": 0.0,
+        "break_even_months": None,
+        "marginal_value": money(0),
+        "attributes": {"finding": "over_provisioned"},
+    }
+    got, want = _trusted_action(**values), Action.model_construct(**values)
+    assert got == want and Action.model_validate(values) == want
+    assert list(vars(got).items()) == list(vars(want).items())
+    assert got.model_fields_set == want.model_fields_set
+    assert got.__pydantic_extra__ == want.__pydantic_extra__
+    assert got.__pydantic_private__ == want.__pydantic_private__
+    assert got.model_dump() == want.model_dump()
