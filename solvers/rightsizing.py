@@ -54,6 +54,7 @@ with projected utilisation u_q = P_q(r,d) / cap_kd:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cached_property
@@ -564,12 +565,12 @@ def _fit(
     return out
 
 
-def _price_blocks(prices: FloatArray, size: int) -> list[tuple[int, int]]:
+def _price_blocks(prices: Sequence[float] | FloatArray, size: int) -> list[tuple[int, int]]:
     """Consecutive blocks of about ``size`` price-sorted columns; a run of equal prices
     never spans two blocks (so ties are always compared together).
     """
     blocks = []
-    start, n = 0, prices.size
+    start, n = 0, len(prices)
     while start < n:
         end = min(n, start + size)
         while end < n and prices[end] <= prices[end - 1]:

@@ -22,6 +22,7 @@ import math
 import time
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -59,15 +60,16 @@ from solvers.rightsizing import (
     OnDemandCosts,
     SizingResult,
     SizingRule,
-    size_resources,
-    sizing_basis,
 )
 from solvers.rightsizing_costs import CommitmentBook, committed_costs, usage_vector
 from solvers.rightsizing_data import DIM, Catalogue, FloatArray, IntArray, Resources, finite
 from solvers.rightsizing_select import Choice, select_jointly
+from solvers.rightsizing_small import size_profiles
 from solvers.rightsizing_stats import compute_stats
 
 STAY, TERMINATE = -1, -2
+SMALL_DECISION = 16
+"""Up to this many resources (and no held commitments) the choice is made in plain Python."""
 HORIZON_MONTHS = 12
 
 
@@ -81,6 +83,11 @@ class Profile:
 
     def label(self) -> str:
         """``balanced: CPU P95 + 20 %, memory max + 20 %``."""
+        return self._label
+
+    @cached_property
+    def _label(self) -> str:
+        """:meth:`label`, formatted once per profile (profiles are memoised per policy)."""
         r = self.rule
         mem = f"P{r.memory_percentile:g}" if r.memory_percentile is not None else "max"
         return (
@@ -114,9 +121,18 @@ def sizing_rule(policy: RightSizingPolicy, **changes: float) -> SizingRule:
 
 def profiles(policy: RightSizingPolicy) -> list[Profile]:
     """Balanced (the policy) first, then conservative and aggressive unless disabled."""
+    return list(_profiles(policy.model_dump_json(), policy))
+
+
+@lru_cache(maxsize=64)
+def _profiles(key: str, policy: RightSizingPolicy) -> tuple[Profile, ...]:
+    """:func:`profiles`, memoised per policy (most callers send the same one). ``key`` is the
+    policy's JSON: equal policies can still differ in the sign of a zero (``-0.0 == 0.0``),
+    which the plan titles show.
+    """
     balanced = Profile(RiskProfile.BALANCED, sizing_rule(policy), True)
     if policy.single_profile:
-        return [balanced]
+        return (balanced,)
     b = balanced.rule
     conservative = sizing_rule(
         policy,
@@ -133,11 +149,11 @@ def profiles(policy: RightSizingPolicy) -> list[Profile]:
         gpu_headroom=max(0.0, b.gpu_headroom - 0.1),
         max_performance_risk=min(b.max_performance_risk, 3),
     )
-    return [
+    return (
         balanced,
         Profile(RiskProfile.CONSERVATIVE, conservative, False),
         Profile(RiskProfile.AGGRESSIVE, aggressive, True),
-    ]
+    )
 
 
 def plan_right_size(request: RightSizeRequest, time_limit: float | None = None) -> RightSizeOutcome:
@@ -173,8 +189,8 @@ def plan_right_size(request: RightSizeRequest, time_limit: float | None = None) 
             if book is not None
             else OnDemandCosts(priced.price, resources.hours_fraction, resources.current)
         )
-        basis = sizing_basis(cat, resources, stats)
-        results = {p.risk: size_resources(cat, resources, stats, p.rule, costs, basis) for p in profs}
+        sized = size_profiles(cat, resources, stats, [p.rule for p in profs], costs)
+        results = {p.risk: res for p, res in zip(profs, sized, strict=True)}
         balanced = results[RiskProfile.BALANCED]
         recommendations = build_recommendations(request, cat, stats, balanced, profs[0].rule)
         warnings += _finding_notes(balanced, request.policy)
@@ -276,6 +292,40 @@ def _decide_separable(
     return out
 
 
+def _decide_small(res: SizingResult, profile: Profile, policy: RightSizingPolicy) -> IntArray:
+    """:func:`_eligible` then :func:`_decide_separable` with Python floats, for a few
+    resources (numpy's per-call cost dominates there); same choices, same ties.
+    """
+    index, option_cost = res.option_index.tolist(), res.option_cost.tolist()
+    current_cost, finding, idle = res.current_cost.tolist(), res.finding.tolist(), res.idle.tolist()
+    floor = max(policy.min_monthly_savings, 1e-9)
+    out = []
+    for r, cost in enumerate(current_cost):
+        under = finding[r] == int(Finding.UNDER_PROVISIONED)
+        upsize = [policy.include_upsizes and under and k >= 0 for k in index[r]]
+        table = [-math.inf if any(upsize) else 0.0, cost if idle[r] and profile.terminate_idle else -math.inf]
+        for m, k in enumerate(index[r]):
+            saving = cost - option_cost[r][m] if k >= 0 else math.nan
+            table.append(saving if (k >= 0 and saving >= floor) or upsize[m] else -math.inf)
+        pick = _argmax(table)
+        if not math.isfinite(table[pick]):
+            out.append(STAY)
+        else:
+            out.append(STAY if pick == 0 else TERMINATE if pick == 1 else pick - 2)
+    return np.array(out, dtype=np.int64)
+
+
+def _argmax(values: list[float]) -> int:
+    """``np.argmax`` of a list: the first maximum, or the first NaN if there is one."""
+    best = 0
+    for i, v in enumerate(values):
+        if v != v:
+            return i
+        if v > values[best]:
+            best = i
+    return best
+
+
 def _decide(
     res: SizingResult,
     profile: Profile,
@@ -285,6 +335,8 @@ def _decide(
     resources: Resources,
     time_limit: float | None,
 ) -> _Decision:
+    if book is None and resources.size <= SMALL_DECISION:
+        return _Decision(_decide_small(res, profile, policy), None)
     eligible, menu_ok, terminate, stay = _eligible(res, profile, policy)
     choice = _decide_separable(res, eligible, terminate, stay)
     if book is None:
@@ -359,10 +411,10 @@ def _profile_plan(
     risk = max((int(a.attributes.get("performance_risk", "0")) for a in actions), default=0)
     elapsed = time.perf_counter() - started
     solver = _solver_summary(decision.report, res, float(baseline - total), elapsed)
-    final = resources.current.copy()
-    final[acting] = target[acting]
     kpis_before = kpis_after = None
     if book is not None and before is not None and after is not None:
+        final = resources.current.copy()
+        final[acting] = target[acting]
         kpis_before = _kpis(book, before, priced, resources, resources.current)
         kpis_after = _kpis(book, after, priced, resources, final)
     gpu = cat.gpu_count[resources.current] > 0
@@ -442,6 +494,23 @@ def _attribute(
     return saved, baseline, path[0], path[-1]
 
 
+_ACTION_FIELDS = tuple(Action.model_fields)
+
+
+def _trusted_action(**values: object) -> Action:
+    """``Action.model_construct(**values)`` for a complete set of trusted fields: the same
+    instance state (fields in declaration order, every field set, no extra or private
+    values), without ``model_construct``'s alias and default lookups (~40 µs a call).
+    ``tests/rightsizing/test_small_sizing.py`` checks it against ``model_construct``.
+    """
+    action = Action.__new__(Action)
+    object.__setattr__(action, "__dict__", {name: values[name] for name in _ACTION_FIELDS})
+    object.__setattr__(action, "__pydantic_fields_set__", set(_ACTION_FIELDS))
+    object.__setattr__(action, "__pydantic_extra__", None)
+    object.__setattr__(action, "__pydantic_private__", None)
+    return action
+
+
 def _actions(
     request: RightSizeRequest,
     cat: Catalogue,
@@ -453,8 +522,9 @@ def _actions(
 ) -> list[tuple[Action, int]]:
     """Ordered actions (largest saving first) with the index of their resource.
 
-    Built with ``model_construct``: every field is produced here from validated data,
-    and validating ~10,000 actions per plan would cost seconds.
+    Built with :func:`_trusted_action` (``model_construct`` without its per-field
+    lookups): every field is produced here from validated data, and validating
+    ~10,000 actions per plan would cost a quarter of a second.
     """
     rows = acting.tolist()
     move_list = moves.tolist()
@@ -479,7 +549,7 @@ def _actions(
         if move_list[i] == TERMINATE:
             share = 100 * cpu_p95[i] / cpu_cap[i] if cpu_cap[i] else 0.0
             attrs["performance_risk"] = "0"
-            action = Action.model_construct(
+            action = _trusted_action(
                 order=n,
                 type=ActionType.TERMINATE,
                 description=f"Stop idle {spec.resource_id} ({spec.current_type}): CPU P95 {share:.2g} %",
@@ -509,7 +579,7 @@ def _actions(
                 attrs["projected_memory_percent"] = f"{proj[i][DIM['memory']]:.1f}"
             if regions[k] != regions[cur]:
                 attrs["from_region"] = regions[cur]
-            action = Action.model_construct(
+            action = _trusted_action(
                 order=n,
                 type=ActionType.RESIZE,
                 description=f"Resize {spec.resource_id} from {spec.current_type} to {names[k]}",

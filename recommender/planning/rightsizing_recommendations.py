@@ -93,7 +93,21 @@ class _Table:
     gpus: list[float]
 
 
+SMALL_OPTIONS = 64
+"""Up to this many (resource, option) cells the platform differences are found in plain Python."""
+
+
 def _differences(cat: Catalogue, res: SizingResult) -> list[list[tuple[str, ...]]]:
+    """Platform differences of every option slot from the resource's current type
+    (slots without an option compare row 0, as the vectorised version does).
+    """
+    if res.option_index.size <= SMALL_OPTIONS:
+        return _differences_small(cat, res)
+    return _differences_vectorised(cat, res)
+
+
+def _differences_vectorised(cat: Catalogue, res: SizingResult) -> list[list[tuple[str, ...]]]:
+    """:func:`_differences` as array operations (many resources)."""
     idx = np.maximum(res.option_index, 0)
     cur = res.current[:, None]
     flags = {
@@ -118,6 +132,29 @@ def _differences(cat: Catalogue, res: SizingResult) -> list[list[tuple[str, ...]
             if c not in cache:
                 cache[c] = tuple(n for b, n in enumerate(names) if c >> b & 1)
             line.append(cache[c])
+        out.append(line)
+    return out
+
+
+def _differences_small(cat: Catalogue, res: SizingResult) -> list[list[tuple[str, ...]]]:
+    """:func:`_differences` with Python values (numpy's string comparisons on a few cells
+    cost more than the work).
+    """
+    arch, family, region = cat.architecture.tolist(), cat.family.tolist(), cat.region.tolist()
+    gpus, model, burst = cat.gpu_count.tolist(), cat.gpu_model.tolist(), cat.burstable.tolist()
+    out = []
+    for row, cur in zip(res.option_index.tolist(), res.current.tolist(), strict=True):
+        line = []
+        for k in row:
+            k = max(k, 0)
+            flags = (
+                ("architecture", arch[k] != arch[cur]),
+                ("family", family[k] != family[cur]),
+                ("region", region[k] != region[cur]),
+                ("gpu_model", gpus[k] > 0 and gpus[cur] > 0 and model[k] != model[cur]),
+                ("burstable", burst[k] != burst[cur]),
+            )
+            line.append(tuple(name for name, flag in flags if flag))
         out.append(line)
     return out
 
