@@ -78,7 +78,8 @@ def _any_too_big(msg: Message, bound: float) -> bool:
         if kind is _Kind.FLOAT:
             found = abs(value) > bound and math.isfinite(value)
         elif kind is _Kind.FLOATS:
-            largest = max(map(abs, value), default=0.0)
+            values = list(value)  # one conversion; max/min over a list run in C
+            largest = max(max(values, default=0.0), -min(values, default=0.0))
             found = largest > bound or largest != largest  # NaN first: look closer
         elif kind is _Kind.MESSAGE:
             found = _any_too_big(value, bound)
