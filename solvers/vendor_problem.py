@@ -193,8 +193,17 @@ class VendorProblem:
 
     def vendor_breaks(self, vendor: int) -> tuple[tuple[float, ...], list[int]]:
         """Shared breaks of the vendor's vendor-basis lines and those lines."""
-        lines = [li for li in self.lines_of(vendor) if self.lines[li].vendor_basis]
-        return (self.lines[lines[0]].breaks if lines else ()), lines
+        breaks, lines = self._vendor_basis[vendor]
+        return breaks, list(lines)
+
+    @functools.cached_property
+    def _vendor_basis(self) -> tuple[tuple[tuple[float, ...], tuple[int, ...]], ...]:
+        """Per vendor: shared breaks and indices of its vendor-basis lines (computed once)."""
+        out = []
+        for vendor_lines in self._vendor_lines:
+            lines = tuple(li for li in vendor_lines if self.lines[li].vendor_basis)
+            out.append(((self.lines[lines[0]].breaks if lines else ()), lines))
+        return tuple(out)
 
 
 def line_requirements(problem: VendorProblem, alloc: Allocation) -> FloatArray:
@@ -203,12 +212,14 @@ def line_requirements(problem: VendorProblem, alloc: Allocation) -> FloatArray:
     Demands without a population add up; within a population, a line needs the
     largest total over the capabilities it serves (one unit serves one unit of each).
     """
-    plain = np.zeros(len(problem.lines))
+    # Python floats while adding up (the same IEEE additions as on numpy scalars, cheaper).
+    plain = [0.0] * len(problem.lines)
     pooled: dict[tuple[int, int, int], float] = {}
+    demands = problem.demands
     for (d, li), x in alloc.items():
         if x <= 0:
             continue
-        dem = problem.demands[d]
+        dem = demands[d]
         if dem.population < 0:
             plain[li] += x
         else:
@@ -219,7 +230,7 @@ def line_requirements(problem: VendorProblem, alloc: Allocation) -> FloatArray:
         best[(li, pop)] = max(best.get((li, pop), 0.0), x)
     for (li, _pop), x in best.items():
         plain[li] += x
-    return plain
+    return np.array(plain, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -284,32 +295,35 @@ def evaluate(
     ``bought`` defaults to the requirements (no over-buying); ``kept`` defaults to the
     vendors with anything bought or forced. Rule violations are listed, not raised.
     """
-    n_lines, n_vendors = len(problem.lines), len(problem.vendors)
+    # Plain Python lists while computing (tiny arrays: numpy's per-call overhead dominates);
+    # the arithmetic is the same IEEE operations in the same order as on numpy scalars.
+    lines_all, vendors_all, demands_all = problem.lines, problem.vendors, problem.demands
+    n_lines, n_vendors = len(lines_all), len(vendors_all)
     need = line_requirements(problem, alloc)
-    q = need.copy() if bought is None else np.asarray(bought, dtype=np.float64)
+    q = need if bought is None else np.asarray(bought, dtype=np.float64)
     qs, needs = q.tolist(), need.tolist()  # the same doubles as Python floats: cheaper to index
-    used = np.zeros(n_vendors, dtype=bool)
-    for li, line in enumerate(problem.lines):
+    used = [False] * n_vendors
+    for li, line in enumerate(lines_all):
         if qs[li] > _EPS:
             used[line.vendor] = True
     keep = (
-        np.array([bool(k) for k in kept])
+        [bool(k) for k in kept]
         if kept is not None
-        else used | np.array([v.keep == Keep.FORCED for v in problem.vendors], dtype=bool)
+        else [u or vd.keep == Keep.FORCED for u, vd in zip(used, vendors_all, strict=True)]
     )
     violations: list[str] = []
-    served = np.zeros(len(problem.demands))
+    served = [0.0] * len(demands_all)
     for (d, li), x in alloc.items():
         served[d] += x
-        if x > tol and li not in problem.demands[d].eligible:
+        if x > tol and li not in demands_all[d].eligible:
             violations.append(f"demand {d} on ineligible line {li}")
-    for d, dem in enumerate(problem.demands):
+    for d, dem in enumerate(demands_all):
         if abs(served[d] - dem.quantity) > tol * max(1.0, dem.quantity):
             violations.append(f"demand {d} served {served[d]:.6g} of {dem.quantity:.6g}")
-    line_cost = np.zeros(n_lines)
-    line_tier = np.full(n_lines, -1, dtype=np.int64)
-    vendor_tier = np.full(n_vendors, -1, dtype=np.int64)
-    for li, line in enumerate(problem.lines):
+    line_cost = [0.0] * n_lines
+    line_tier = [-1] * n_lines
+    vendor_tier = [-1] * n_vendors
+    for li, line in enumerate(lines_all):
         if qs[li] + tol < needs[li]:
             violations.append(f"line {li} bought {qs[li]:.6g} < needed {needs[li]:.6g}")
         rounding = 1.0 if line.whole_units else 0.0
@@ -324,18 +338,18 @@ def evaluate(
             line_tier[li] = line.tier_of(qs[li])
             if math.isinf(line_cost[li]):
                 violations.append(f"line {li} below its minimum order quantity")
-    vendor_monthly = np.zeros(n_vendors)
-    shortfall = np.zeros(n_vendors)
-    exit_penalty = np.zeros(n_vendors)
-    onboarding = np.zeros(n_vendors)
-    for v, vendor in enumerate(problem.vendors):
+    vendor_monthly = [0.0] * n_vendors
+    shortfall = [0.0] * n_vendors
+    exit_penalty = [0.0] * n_vendors
+    onboarding = [0.0] * n_vendors
+    for v, vendor in enumerate(vendors_all):
         lines = problem.lines_of(v)
         basis_cost, tier = vendor_basis_cost(problem, v, qs)
         vendor_tier[v] = tier
         for li in lines:
-            if problem.lines[li].vendor_basis:
+            if lines_all[li].vendor_basis:
                 line_tier[li] = tier if qs[li] > _EPS else -1
-                line_cost[li] = problem.lines[li].prices[tier] * qs[li] if tier >= 0 else 0.0
+                line_cost[li] = lines_all[li].prices[tier] * qs[li] if tier >= 0 else 0.0
         if math.isinf(basis_cost):
             violations.append(f"vendor {v} below its minimum total order")
         if used[v] and not keep[v]:
@@ -349,42 +363,41 @@ def evaluate(
         if vendor.single_line and sum(1 for li in lines if qs[li] > _EPS) > 1:
             violations.append(f"vendor {v} uses more than one line")
         if keep[v]:
-            spend = float(sum(line_cost[li] for li in lines)) + vendor.fixed_fee
+            spend = 0.0  # left to right, as ``sum`` over numpy scalars adds them
+            for li in lines:
+                spend += line_cost[li]
+            spend += vendor.fixed_fee
             shortfall[v] = max(0.0, vendor.min_commitment - spend)
             vendor_monthly[v] = spend + shortfall[v]
             onboarding[v] = vendor.onboarding_cost
         else:
             exit_penalty[v] = vendor.exit_penalty
-    if problem.max_vendors is not None and int(keep.sum()) > problem.max_vendors:
+    if problem.max_vendors is not None and sum(keep) > problem.max_vendors:
         violations.append("too many vendors")
     for cat, limit in problem.category_limits.items():
-        if sum(1 for v, vd in enumerate(problem.vendors) if keep[v] and vd.category == cat) > limit:
+        if sum(1 for v, vd in enumerate(vendors_all) if keep[v] and vd.category == cat) > limit:
             violations.append(f"too many vendors in category {cat}")
     migration = 0.0
     for (d, li), x in alloc.items():
-        dem = problem.demands[d]
-        if dem.current_vendor >= 0 and problem.lines[li].vendor != dem.current_vendor:
+        dem = demands_all[d]
+        if dem.current_vendor >= 0 and lines_all[li].vendor != dem.current_vendor:
             migration += dem.migration_cost_per_unit * x
-            if (
-                problem.forbid_migration
-                and x > tol
-                and problem.vendors[dem.current_vendor].keep != Keep.EXCLUDED
-            ):
+            if problem.forbid_migration and x > tol and vendors_all[dem.current_vendor].keep != Keep.EXCLUDED:
                 violations.append(f"demand {d} migrated")
     if problem.single_sourcing:
         sources: dict[int, set[int]] = {}
         for (d, li), x in alloc.items():
             if x > tol:
-                sources.setdefault(d, set()).add(problem.lines[li].vendor)
+                sources.setdefault(d, set()).add(lines_all[li].vendor)
         violations += [f"demand {d} split across vendors" for d, vs in sorted(sources.items()) if len(vs) > 1]
     return Evaluation(
-        line_cost=line_cost,
-        line_tier=line_tier,
-        vendor_tier=vendor_tier,
-        vendor_monthly=vendor_monthly,
-        shortfall=shortfall,
-        exit_penalty=exit_penalty,
-        onboarding=onboarding,
+        line_cost=np.array(line_cost, dtype=np.float64),
+        line_tier=np.array(line_tier, dtype=np.int64),
+        vendor_tier=np.array(vendor_tier, dtype=np.int64),
+        vendor_monthly=np.array(vendor_monthly, dtype=np.float64),
+        shortfall=np.array(shortfall, dtype=np.float64),
+        exit_penalty=np.array(exit_penalty, dtype=np.float64),
+        onboarding=np.array(onboarding, dtype=np.float64),
         migration=migration,
         feasible=not violations,
         violations=tuple(violations),
