@@ -153,13 +153,21 @@ def solve_routing(
     prune: bool = True,
     decompose: bool = True,
     explain: Callable[[str], str] | None = None,
+    checked: bool = False,
 ) -> RoutingSolution:
     """Cheapest placement of every workload (see the module docstring).
 
     ``prune=False, decompose=False`` builds the plain model as one MILP (the baseline
-    the reductions are measured against).
+    the reductions are measured against). The problem is validated with
+    :meth:`RoutingProblem.check` first; ``checked=True`` is for a caller that built it
+    index by index itself (or restricted such a problem), whose shapes, indices, links
+    and API loads are right by construction: only :meth:`RoutingProblem.check_values`
+    runs then.
     """
-    problem.check()
+    if checked:
+        problem.check_values()
+    else:
+        problem.check()
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
     if prune:
