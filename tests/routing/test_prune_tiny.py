@@ -79,9 +79,7 @@ def _tiny_problem(rng: np.random.Generator) -> RoutingProblem:
 
 
 def _same_floats(a: np.ndarray, b: np.ndarray) -> bool:
-    return bool(
-        np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b))
-    )
+    return bool(np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b)))
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # inf * 0 in the numpy path (NaN, as in Python)
