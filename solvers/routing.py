@@ -59,6 +59,8 @@ from solvers.routing_problem import FloatArray, IntArray, RoutingProblem, min_in
 from solvers.routing_prune import prune as prune_problem
 
 _TIGHT = 1e-7
+_TINY_LINKS = 7  # a single unit on at most this many links takes the plain-Python fast path
+# (numpy sums fewer than 8 values left to right, as the plain path does; from 8 on, pairwise)
 
 
 @dataclass(frozen=True)
@@ -153,13 +155,21 @@ def solve_routing(
     prune: bool = True,
     decompose: bool = True,
     explain: Callable[[str], str] | None = None,
+    checked: bool = False,
 ) -> RoutingSolution:
     """Cheapest placement of every workload (see the module docstring).
 
     ``prune=False, decompose=False`` builds the plain model as one MILP (the baseline
-    the reductions are measured against).
+    the reductions are measured against). The problem is validated with
+    :meth:`RoutingProblem.check` first; ``checked=True`` is for a caller that built it
+    index by index itself (or restricted such a problem), whose shapes, indices, links
+    and API loads are right by construction: only :meth:`RoutingProblem.check_values`
+    runs then.
     """
-    problem.check()
+    if checked:
+        problem.check_values()
+    else:
+        problem.check()
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
     if prune:
@@ -280,6 +290,15 @@ def _fast(search: _Search, w: int) -> _Outcome | None:
     p, idx = search.problem, search.index
     units, links = idx.units[w], idx.links[w]
     cap = float(p.workload_carbon_cap[w])
+    if len(units) == 1 and len(links) <= _TINY_LINKS:
+        handled, outcome = _fast_tiny_cover(p, links, cap)
+        if handled:
+            return outcome
+    return _fast_general(p, units, links, cap)
+
+
+def _fast_general(p: RoutingProblem, units: IntArray, links: IntArray, cap: float) -> _Outcome | None:
+    """:func:`_fast` with numpy (any size)."""
     arcs = np.unique(p.link_arc[links])  # the workload's arcs that serve a unit (its links' arcs)
     if len(arcs) == 0:
         return None
@@ -321,6 +340,57 @@ def _fast(search: _Search, w: int) -> _Outcome | None:
         shares = {int(lk): float(s) for lk, s in zip(order, shares_arr, strict=True)}
         return _Outcome(instances, shares, _fast_report(result.cost, started, len(arcs) * 2), False)
     return None
+
+
+def _fast_tiny_cover(p: RoutingProblem, links: IntArray, cap: float) -> tuple[bool, _Outcome | None]:
+    """:func:`_fast`'s cover-knapsack case for one unit on a few links, in plain Python.
+
+    Returns ``(False, None)`` when the case does not apply or a value is out of the
+    ordinary (a load that is not finite and > 0), leaving the decision to :func:`_fast`;
+    otherwise ``(True, outcome)`` with the outcome :func:`_fast` would compute (same
+    arithmetic: shares are sums left to right from 0.0, as numpy sums a few values).
+    """
+    started = time.perf_counter()
+    link_list = links.tolist()
+    if not link_list:
+        return False, None
+    link_arcs = p.link_arc[links].tolist()
+    arcs = sorted(set(link_arcs))
+    integer = [bool(p.arc_integer[a]) for a in arcs]
+    price = [float(p.arc_price[a]) for a in arcs]
+    carbon = [float(p.arc_carbon[a]) for a in arcs]
+    if all(not i or (pr == 0 and e == 0) for i, pr, e in zip(integer, price, carbon, strict=True)) and (
+        math.isinf(cap)
+    ):
+        return False, None  # the cheapest-links case
+    plain = all(integer) and not any(p.link_cost[links].tolist()) and not any(p.link_carbon[links].tolist())
+    if not plain or not all(pr > 0 for pr in price):
+        return False, None
+    link_of_arc = dict(zip(link_arcs, link_list, strict=True))
+    order = [link_of_arc[a] for a in arcs]
+    load = p.link_load[order]
+    loads = load.tolist()
+    if not all(0 < x < math.inf for x in loads):
+        return False, None
+    try:
+        result = cover_knapsack(np.array(price), load, np.array(carbon), cap, whole_unit=p.whole_units)
+    except ValueError:
+        report = _empty_report(SolveStatus.INFEASIBLE, time.perf_counter() - started, None)
+        return True, _Outcome({}, {}, report, False)
+    if result is None:
+        return True, None
+    counts = result.instances.tolist()
+    if p.whole_units:
+        shares_list = [1.0 if v > 0 else 0.0 for v in counts]
+    else:
+        carried = [v / x for v, x in zip(counts, loads, strict=True)]
+        total = 0.0
+        for v in carried:
+            total += v
+        shares_list = [v / total for v in carried]  # total > 0: a cover has an instance
+    instances = dict(zip(arcs, counts, strict=True))
+    shares = dict(zip(order, shares_list, strict=True))
+    return True, _Outcome(instances, shares, _fast_report(result.cost, started, len(arcs) * 2), False)
 
 
 def _fast_report(cost: float, started: float, variables: int) -> SolveReport:

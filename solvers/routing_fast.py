@@ -69,16 +69,27 @@ def cover_knapsack(
         out = np.zeros(n)
         out[best] = counts[best]
         return KnapsackResult(out, float(costs[best]), n)
-    cover = 1.0 / load
-    ratio = price / cover
-    order = np.lexsort((np.arange(n), price, ratio))
-    p, c, e = price[order], cover[order], carbon_arr[order]
-    suffix_ratio = np.minimum.accumulate((p / c)[::-1])[::-1]
-    suffix_carbon = np.minimum.accumulate((e / c)[::-1])[::-1]
+    order: IntArray | list[int]
+    p: FloatArray | list[float]
+    c: FloatArray | list[float]
+    e: FloatArray | list[float]
+    suffix_ratio: FloatArray | list[float]
+    suffix_carbon: FloatArray | list[float]
+    tiny = _tiny_order(price, load, carbon_arr)
+    if tiny is not None:  # the same numbers as below, without numpy's per-call overhead
+        order, p, c, e, suffix_ratio, suffix_carbon = tiny
+    else:
+        cover = 1.0 / load
+        ratio = price / cover
+        order = np.lexsort((np.arange(n), price, ratio))
+        pa, ca, ea = price[order], cover[order], carbon_arr[order]
+        p, c, e = pa, ca, ea
+        suffix_ratio = np.minimum.accumulate((pa / ca)[::-1])[::-1]
+        suffix_carbon = np.minimum.accumulate((ea / ca)[::-1])[::-1]
     has_cap = math.isfinite(carbon_cap)
     best_cost = math.inf
-    best_y: IntArray | None = None
-    y = np.zeros(n, dtype=np.int64)
+    best_y: list[int] | None = None
+    y = [0] * n
     nodes = 0
 
     def limit() -> float:
@@ -92,7 +103,7 @@ def cover_knapsack(
             return False
         if remaining <= _TOL:
             if cost < limit():
-                best_cost, best_y = cost, y.copy()
+                best_cost, best_y = cost, list(y)
             return True
         if i == n:
             return True
@@ -124,8 +135,48 @@ def cover_knapsack(
     if best_y is None:
         raise ValueError("no cover satisfies the carbon cap")
     out = np.zeros(n)
-    out[order] = best_y.astype(np.float64)
+    out[order] = best_y
     return KnapsackResult(out, best_cost, nodes)
+
+
+_TINY = 8  # arcs up to which the search order is set up in plain Python
+
+
+def _tiny_order(
+    price: FloatArray, load: FloatArray, carbon: FloatArray
+) -> tuple[list[int], list[float], list[float], list[float], list[float], list[float]] | None:
+    """:func:`cover_knapsack`'s search order and suffix bounds as lists, for a few ordinary arcs.
+
+    ``None`` (use numpy) above ``_TINY`` arcs or unless every load is finite and > 0 and
+    every price and carbon finite and >= 0, where no division by zero, NaN or signed zero
+    arises: the arithmetic is then the same IEEE operations, the sort the same keys.
+    """
+    n = len(price)
+    if n > _TINY:
+        return None
+    prices, loads, kgs = price.tolist(), load.tolist(), carbon.tolist()
+    if not all(0 < x < math.inf for x in loads) or not all(0 <= x < math.inf for x in (*prices, *kgs)):
+        return None
+    cover = [1.0 / x for x in loads]
+    ratio = [pr / cv for pr, cv in zip(prices, cover, strict=True)]
+    order = sorted(range(n), key=lambda i: (ratio[i], prices[i], i))
+    p, c, e = [prices[i] for i in order], [cover[i] for i in order], [kgs[i] for i in order]
+    return (
+        order,
+        p,
+        c,
+        e,
+        _suffix_min([a / b for a, b in zip(p, c, strict=True)]),
+        _suffix_min([a / b for a, b in zip(e, c, strict=True)]),
+    )
+
+
+def _suffix_min(values: list[float]) -> list[float]:
+    """Minimum of each suffix (no NaN here)."""
+    out = list(values)
+    for i in range(len(out) - 2, -1, -1):
+        out[i] = min(out[i], out[i + 1])
+    return out
 
 
 def cheapest_links(unit_of_link: IntArray, cost: FloatArray, n_units: int) -> IntArray:

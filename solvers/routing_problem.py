@@ -115,6 +115,42 @@ class RoutingProblem:
 
     def check(self) -> None:
         """Raise ``ValueError`` when shapes, indices or values are inconsistent."""
+        self._check_shapes()
+        self._check_indices()
+        self.check_values()
+        if np.any(self.unit_workload[self.link_unit] != self.arc_workload[self.link_arc]):
+            raise ValueError("a link joins a unit and an arc of different workloads")
+        if np.any(~self.arc_integer[self.link_arc] & (self.link_load > 0)):
+            raise ValueError("continuous (API) arcs carry no instance load")
+
+    def check_values(self) -> None:
+        """The value part of :meth:`check` (shapes must be right): finite non-negative data, limits >= 0.
+
+        A problem assembled index by index (the planner's ``build_model``) has the right
+        shapes, indices and links by construction, but its numbers are computed from the
+        request and may overflow, so ``solve_routing(checked=True)`` still runs this.
+        """
+        finite = np.concatenate(
+            [
+                self.arc_price,
+                self.arc_carbon,
+                self.link_load,
+                self.link_cost,
+                self.link_carbon,
+                self.pool_arc.coef,
+                self.pool_link.coef,
+            ]
+        )
+        # min >= 0 is False for NaN and -inf, max < inf for +inf: all finite and >= 0 in two reductions
+        if len(finite) and not (finite.min() >= 0 and finite.max() < np.inf):
+            raise ValueError("prices, loads, costs, carbon and pool usage must be finite and >= 0")
+        limits = np.concatenate([self.pool_capacity, self.workload_carbon_cap])
+        if len(limits) and not limits.min() >= 0:  # a NaN or a negative limit
+            if np.any(np.isnan(self.pool_capacity)) or np.any(self.pool_capacity < 0):
+                raise ValueError("pool capacities must be >= 0 (inf = unlimited)")
+            raise ValueError("carbon caps must be >= 0 (inf = none)")
+
+    def _check_shapes(self) -> None:
         n_a, n_l = self.n_arcs, self.n_links
         for name, arr, size in (
             ("arc_integer", self.arc_integer, n_a),
@@ -128,29 +164,6 @@ class RoutingProblem:
         ):
             if len(arr) != size:
                 raise ValueError(f"{name} has {len(arr)} entries, expected {size}")
-        self._check_indices()
-        finite = np.concatenate(
-            [
-                self.arc_price,
-                self.arc_carbon,
-                self.link_load,
-                self.link_cost,
-                self.link_carbon,
-                self.pool_arc.coef,
-                self.pool_link.coef,
-            ]
-        )
-        if not np.all(np.isfinite(finite)) or np.any(finite < 0):
-            raise ValueError("prices, loads, costs, carbon and pool usage must be finite and >= 0")
-        limits = np.concatenate([self.pool_capacity, self.workload_carbon_cap])
-        if np.any(np.isnan(limits)) or np.any(limits < 0):
-            if np.any(np.isnan(self.pool_capacity)) or np.any(self.pool_capacity < 0):
-                raise ValueError("pool capacities must be >= 0 (inf = unlimited)")
-            raise ValueError("carbon caps must be >= 0 (inf = none)")
-        if np.any(self.unit_workload[self.link_unit] != self.arc_workload[self.link_arc]):
-            raise ValueError("a link joins a unit and an arc of different workloads")
-        if np.any(~self.arc_integer[self.link_arc] & (self.link_load > 0)):
-            raise ValueError("continuous (API) arcs carry no instance load")
 
     def _check_indices(self) -> None:
         """Raise ``ValueError`` naming the first index array with an entry out of range."""

@@ -30,9 +30,11 @@ compared with the pools); the carbon price is already part of the prices.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,6 +45,28 @@ _REL = 1e-9
 _MAX_PAIRWISE_CELLS = 40_000_000
 _PLAIN_GROUPING_ROWS = 5_000  # below this a dict of row tuples beats a pandas groupby
 _NAN = object()
+_TINY_ARCS = 8  # a one-workload, pool-free problem up to this size is pruned in plain Python
+_TINY_UNITS = 4
+
+
+def _cap_limit(value: Any) -> Any:
+    """Largest amount counted as "no more than ``value``" (prices, costs, pools, the cap); float or array."""
+    return value * (1 + _REL) + 1e-12
+
+
+def _carbon_limit(value: Any) -> Any:
+    """:func:`_cap_limit` for carbon compared between arcs (a finer absolute slack); float or array."""
+    return value * (1 + _REL) + 1e-15
+
+
+def _carbon_floor(value: Any) -> Any:
+    """Carbon must be below this to count as "less than ``value``" (the skyline); float or array."""
+    return value * (1 - _REL) - 1e-15
+
+
+def _link_cost_limit(cost: Any) -> Any:
+    """Largest link cost counted as "no more than ``cost``" in the dominance test; float or array."""
+    return cost + (1e-12 + _REL * abs(cost))
 
 
 @dataclass(frozen=True)
@@ -140,6 +164,11 @@ class _Block:
 
 def prune(problem: RoutingProblem) -> PruneResult:
     """Exact reductions (see the module docstring); returns the arcs to keep."""
+    return _prune_tiny(problem) if _is_tiny(problem) else _prune_dense(problem)
+
+
+def _prune_dense(problem: RoutingProblem) -> PruneResult:
+    """:func:`prune` with numpy matrices per workload (any size)."""
     keep = np.ones(problem.n_arcs, dtype=bool)
     ub = np.full(problem.n_workloads, np.inf)
     n_bound = n_dom = 0
@@ -148,7 +177,7 @@ def prune(problem: RoutingProblem) -> PruneResult:
         n_dom += int((~alive).sum())
         ub[w] = _fallback_cost(block)
         if np.isfinite(ub[w]):
-            over = alive & block.integer & (block.price > ub[w] * (1 + _REL) + 1e-12)
+            over = alive & block.integer & (block.price > _cap_limit(ub[w]))
             alive &= ~over
             n_bound += int(over.sum())
         survivors = _pairwise(block, _skyline(block, _costless(block, alive)))
@@ -259,7 +288,7 @@ def _fallback_cost(block: _Block) -> float:
         n = min_instances(load)
         cost = block.price[full] * n + np.where(linked, block.cost, 0.0)[full].sum(axis=1)
         carbon = block.carbon[full] * n + np.where(linked, block.link_carbon, 0.0)[full].sum(axis=1)
-        ok = carbon <= block.cap * (1 + _REL) + 1e-12
+        ok = carbon <= _cap_limit(block.cap)
         if ok.any():
             best = float(cost[ok].min())
     costless = pool_free & (~block.integer | ((block.price == 0) & (block.carbon == 0)))
@@ -270,7 +299,7 @@ def _fallback_cost(block: _Block) -> float:
         chosen = cost[pick, cols]
         if np.all(np.isfinite(chosen)):
             carbon = float(block.link_carbon[pick, cols].sum())
-            if carbon <= block.cap * (1 + _REL) + 1e-12:
+            if carbon <= _cap_limit(block.cap):
                 best = min(best, float(chosen.sum()))
     return best
 
@@ -292,7 +321,7 @@ def _costless(block: _Block, alive: BoolArray) -> BoolArray:
     linked = block.linked
     cost = np.where(linked, block.cost, np.inf)
     best = np.where(free[:, None], cost, np.inf).min(axis=0)
-    beaten = (cost > best[None, :] * (1 + _REL) + 1e-12) | ((cost >= best[None, :]) & ~free[:, None])
+    beaten = (cost > _cap_limit(best[None, :])) | ((cost >= best[None, :]) & ~free[:, None])
     dominated = costless & np.where(linked, beaten, True).all(axis=1) & linked.any(axis=1)
     return np.asarray(alive & ~dominated, dtype=bool)
 
@@ -333,7 +362,7 @@ def _skyline(block: _Block, alive: BoolArray) -> BoolArray:
         frame = pd.DataFrame({"g": sorted_group, "e": e_sorted})
         running = frame.groupby("g", sort=False)["e"].cummin()
         prior = running.groupby(frame["g"], sort=False).shift(1).fillna(np.inf).to_numpy(dtype=np.float64)
-        keep_sorted = first | (e_sorted < prior * (1 - _REL) - 1e-15)
+        keep_sorted = first | (e_sorted < _carbon_floor(prior))
     else:
         keep_sorted = first
     out = np.zeros_like(alive)
@@ -364,25 +393,22 @@ def _pairwise(block: _Block, alive: BoolArray) -> BoolArray:
     both_int = integer[:, None] & integer[None, :]
     both_cont = ~integer[:, None] & ~integer[None, :]
     k = np.where(both_int & covers, k, 1.0)
-    tol_cost = 1e-12 + _REL * np.abs(cost[None, :, :])
-    cheaper_links = np.where(linked[None, :, :], cost[:, None, :] <= cost[None, :, :] + tol_cost, True).all(
-        axis=2
-    )
+    cheaper_links = np.where(
+        linked[None, :, :], cost[:, None, :] <= _link_cost_limit(cost[None, :, :]), True
+    ).all(axis=2)
     price = block.price[idx]
     dom = (both_int | both_cont) & covers & cheaper_links
-    dom &= k * price[:, None] <= price[None, :] * (1 + _REL) + 1e-12
+    dom &= k * price[:, None] <= _cap_limit(price[None, :])
     if carbon_matters:
         lc = block.link_carbon[idx]
-        dom &= np.where(linked[None, :, :], lc[:, None, :] <= lc[None, :, :] * (1 + _REL) + 1e-15, True).all(
-            axis=2
-        )
+        dom &= np.where(linked[None, :, :], lc[:, None, :] <= _carbon_limit(lc[None, :, :]), True).all(axis=2)
         carbon = block.carbon[idx]
-        dom &= k * carbon[:, None] <= carbon[None, :] * (1 + _REL) + 1e-15
+        dom &= k * carbon[:, None] <= _carbon_limit(carbon[None, :])
     if n_p:
         ap = block.arc_pool[idx]
-        dom &= (k[:, :, None] * ap[:, None, :] <= ap[None, :, :] * (1 + _REL) + 1e-12).all(axis=2)
+        dom &= (k[:, :, None] * ap[:, None, :] <= _cap_limit(ap[None, :, :])).all(axis=2)
         lp = block.link_pool[idx]
-        ok = lp[:, None, :, :] <= lp[None, :, :, :] * (1 + _REL) + 1e-12
+        ok = lp[:, None, :, :] <= _cap_limit(lp[None, :, :, :])
         dom &= np.where(linked[None, :, :, None], ok, True).all(axis=(2, 3))
     np.fill_diagonal(dom, False)
     order = np.arange(n)
@@ -390,4 +416,294 @@ def _pairwise(block: _Block, alive: BoolArray) -> BoolArray:
     dominated = strict.any(axis=0)
     out = np.zeros_like(alive)
     out[idx[~dominated]] = True
+    return out
+
+
+# --- Plain-Python pruning of tiny problems -----------------------------------------------
+# On a handful of arcs numpy's per-call overhead dominates, so a one-workload, pool-free
+# problem of at most _TINY_ARCS arcs and _TINY_UNITS units is pruned with lists instead.
+# The rules are those above, step for step, with the same tolerance helpers; sums run
+# left to right from 0.0 (numpy's order for rows this short), minima and argmins keep the
+# first of equal values, ties in sorting are broken by the same keys.
+# tests/routing/test_prune_tiny.py compares both paths on thousands of random problems.
+
+
+def _is_tiny(problem: RoutingProblem) -> bool:
+    return (
+        problem.n_workloads == 1
+        and 0 < problem.n_arcs <= _TINY_ARCS
+        and problem.n_units <= _TINY_UNITS
+        and not len(problem.pool_arc)
+        and not len(problem.pool_link)
+    )
+
+
+def _total(values: list[float]) -> float:
+    """Sum left to right from 0.0, as numpy sums a row of at most eight values."""
+    out = 0.0
+    for v in values:
+        out += v
+    return out
+
+
+def _ceil(x: float) -> float:
+    """``np.ceil`` of a float (infinities and NaN pass through, a zero result keeps the sign of ``x``)."""
+    if not math.isfinite(x):
+        return x
+    return math.copysign(float(math.ceil(x)), x) if -1.0 < x <= 0.0 else float(math.ceil(x))
+
+
+def _min_instances(load: float, tol: float = 1e-9) -> float:
+    """:func:`solvers.routing_problem.min_instances` of one load."""
+    return _ceil(_maximum(load, 0.0) - tol * _maximum(1.0, load))
+
+
+def _maximum(a: float, b: float) -> float:
+    """``np.maximum`` of two floats: NaN wins, on a tie the second."""
+    return a if a != a or a > b else b
+
+
+def _minimum(a: float, b: float) -> float:
+    """``np.minimum`` of two floats: NaN wins, on a tie the second."""
+    return a if a != a or a < b else b
+
+
+def _greatest(values: list[float]) -> float:
+    """``np.max`` of a short non-empty list (a fold of :func:`_maximum`)."""
+    out = values[0]
+    for v in values[1:]:
+        out = _maximum(out, v)
+    return out
+
+
+def _least(values: list[float]) -> float:
+    """``np.min`` of a short non-empty list (a fold of :func:`_minimum`)."""
+    out = values[0]
+    for v in values[1:]:
+        out = _minimum(out, v)
+    return out
+
+
+def _divide(x: float, y: float) -> float:
+    """``x / y`` with numpy's IEEE results for a zero divisor."""
+    if y != 0.0:
+        return x / y
+    if x != x or x == 0.0:
+        return math.nan
+    return math.copysign(math.inf, x) * math.copysign(1.0, y)
+
+
+def _argmin(values: list[float]) -> int:
+    """``np.argmin``: first minimum, or the first NaN."""
+    best = 0
+    for i, v in enumerate(values):
+        if v != v:
+            return i
+        if v < values[best]:
+            best = i
+    return best
+
+
+@dataclass
+class _TinyBlock:
+    """The dense rows of :class:`_Block` as lists (one workload, no pools)."""
+
+    integer: list[bool]
+    price: list[float]
+    carbon: list[float]
+    load: list[list[float]]
+    cost: list[list[float]]
+    link_carbon: list[list[float]]
+    linked: list[list[bool]]
+    cap: float
+
+
+def _tiny_block(problem: RoutingProblem) -> _TinyBlock:
+    n_a, n_u = problem.n_arcs, problem.n_units
+    load = [[math.inf] * n_u for _ in range(n_a)]
+    cost = [[math.inf] * n_u for _ in range(n_a)]
+    link_carbon = [[math.inf] * n_u for _ in range(n_a)]
+    for a, u, ld, c, e in zip(
+        problem.link_arc.tolist(),
+        problem.link_unit.tolist(),
+        problem.link_load.tolist(),
+        problem.link_cost.tolist(),
+        problem.link_carbon.tolist(),
+        strict=True,
+    ):
+        load[a][u], cost[a][u], link_carbon[a][u] = ld, c, e
+    return _TinyBlock(
+        integer=problem.arc_integer.tolist(),
+        price=problem.arc_price.tolist(),
+        carbon=problem.arc_carbon.tolist(),
+        load=load,
+        cost=cost,
+        link_carbon=link_carbon,
+        linked=[[math.isfinite(v) for v in row] for row in load],
+        cap=float(problem.workload_carbon_cap[0]),
+    )
+
+
+def _prune_tiny(problem: RoutingProblem) -> PruneResult:
+    """:func:`prune` of a tiny problem (see :func:`_is_tiny`), in plain Python."""
+    block = _tiny_block(problem)
+    alive = [any(row) for row in block.linked]
+    n_dom = alive.count(False)
+    ub = _tiny_fallback_cost(block)
+    n_bound = 0
+    if math.isfinite(ub):
+        limit = _cap_limit(ub)
+        over = [al and i and p > limit for al, i, p in zip(alive, block.integer, block.price, strict=True)]
+        alive = [al and not o for al, o in zip(alive, over, strict=True)]
+        n_bound = over.count(True)
+    survivors = _tiny_pairwise(block, _tiny_skyline(block, _tiny_costless(block, alive)))
+    n_dom += alive.count(True) - survivors.count(True)
+    return PruneResult(np.array(survivors, dtype=bool), n_bound, n_dom, np.array([ub]))
+
+
+def _tiny_costless_arcs(block: _TinyBlock) -> list[bool]:
+    return [
+        not i or (p == 0 and e == 0) for i, p, e in zip(block.integer, block.price, block.carbon, strict=True)
+    ]
+
+
+def _tiny_fallback_cost(block: _TinyBlock) -> float:
+    """:func:`_fallback_cost` (every arc is pool-free)."""
+    best = math.inf
+    costs: list[float] = []
+    for a, linked in enumerate(block.linked):
+        if not (block.integer[a] and all(linked)):
+            continue
+        n = _min_instances(_total([v if ok else 0.0 for v, ok in zip(block.load[a], linked, strict=True)]))
+        cost = block.price[a] * n + _total(
+            [v if ok else 0.0 for v, ok in zip(block.cost[a], linked, strict=True)]
+        )
+        carbon = block.carbon[a] * n + _total(
+            [v if ok else 0.0 for v, ok in zip(block.link_carbon[a], linked, strict=True)]
+        )
+        if carbon <= _cap_limit(block.cap):
+            costs.append(cost)
+    if costs:
+        best = _least(costs)
+    costless = _tiny_costless_arcs(block)
+    if any(costless):
+        n_u = len(block.load[0])
+        chosen, carbon_parts = [], []
+        for u in range(n_u):
+            column = [
+                block.cost[a][u] if costless[a] and block.linked[a][u] else math.inf
+                for a in range(len(costless))
+            ]
+            pick = _argmin(column)
+            chosen.append(column[pick])
+            carbon_parts.append(block.link_carbon[pick][u])
+        if all(math.isfinite(c) for c in chosen) and _total(carbon_parts) <= _cap_limit(block.cap):
+            best = min(best, _total(chosen))
+    return best
+
+
+def _tiny_costless(block: _TinyBlock, alive: list[bool]) -> list[bool]:
+    """:func:`_costless`."""
+    if math.isfinite(block.cap):
+        return alive
+    costless = [al and c for al, c in zip(alive, _tiny_costless_arcs(block), strict=True)]
+    free = costless  # every arc is pool-free
+    if not any(free):
+        return alive
+    n_a, n_u = len(alive), len(block.load[0])
+    cost = [
+        [c if ok else math.inf for c, ok in zip(block.cost[a], block.linked[a], strict=True)]
+        for a in range(n_a)
+    ]
+    best = [_least([cost[a][u] if free[a] else math.inf for a in range(n_a)]) for u in range(n_u)]
+    out = []
+    for a in range(n_a):
+        beaten = all(
+            (cost[a][u] > _cap_limit(best[u]) or (cost[a][u] >= best[u] and not free[a]))
+            if block.linked[a][u]
+            else True
+            for u in range(n_u)
+        )
+        dominated = costless[a] and beaten and any(block.linked[a])
+        out.append(alive[a] and not dominated)
+    return out
+
+
+def _tiny_skyline(block: _TinyBlock, alive: list[bool]) -> list[bool]:
+    """:func:`_skyline` (no pools)."""
+    idx = [a for a, al in enumerate(alive) if al]
+    if len(idx) <= 1:
+        return list(alive)
+    carbon_matters = math.isfinite(block.cap)
+    index: dict[tuple[float, ...], int] = {}
+    group = []
+    for a in idx:
+        row = [*block.load[a], *block.cost[a], float(block.integer[a])]
+        if carbon_matters:
+            row += block.link_carbon[a]
+        group.append(index.setdefault(tuple(row), len(index)))
+    if len(index) == len(idx):
+        return list(alive)
+    order = sorted(
+        range(len(idx)), key=lambda i: (group[i], block.price[idx[i]], block.carbon[idx[i]], idx[i])
+    )
+    out = [False] * len(alive)
+    running = math.inf
+    previous = -1
+    for i in order:
+        e = block.carbon[idx[i]]
+        if group[i] != previous:  # first of its group
+            previous, running = group[i], e
+            out[idx[i]] = True
+            continue
+        if carbon_matters and e < _carbon_floor(running):
+            out[idx[i]] = True
+        running = min(running, e)
+    return out
+
+
+def _tiny_pairwise(block: _TinyBlock, alive: list[bool]) -> list[bool]:
+    """:func:`_pairwise` (no pools)."""
+    idx = [a for a, al in enumerate(alive) if al]
+    n = len(idx)
+    if n <= 1:
+        return list(alive)
+    carbon_matters = math.isfinite(block.cap)
+    n_u = len(block.load[0])
+    dom = [[False] * n for _ in range(n)]  # dom[b][a]: b dominates a
+    for jb, b in enumerate(idx):
+        load_b, cost_b, lc_b, linked_b = block.load[b], block.cost[b], block.link_carbon[b], block.linked[b]
+        for ja, a in enumerate(idx):
+            if ja == jb:
+                continue
+            load_a, cost_a, lc_a, linked_a = (
+                block.load[a],
+                block.cost[a],
+                block.link_carbon[a],
+                block.linked[a],
+            )
+            both_int = block.integer[a] and block.integer[b]
+            if not (both_int or (not block.integer[a] and not block.integer[b])):
+                continue
+            if any(linked_a[u] and not linked_b[u] for u in range(n_u)):
+                continue  # b does not cover a
+            if not all(cost_b[u] <= _link_cost_limit(cost_a[u]) for u in range(n_u) if linked_a[u]):
+                continue
+            k = 1.0
+            if both_int:
+                ratios = [_divide(load_b[u], load_a[u]) if linked_a[u] else 0.0 for u in range(n_u)]
+                top = _greatest([r if r == r else 1.0 for r in ratios])
+                k = _maximum(1.0, _ceil(top - 1e-9))
+            if not k * block.price[b] <= _cap_limit(block.price[a]):
+                continue
+            if carbon_matters:
+                if not all(lc_b[u] <= _carbon_limit(lc_a[u]) for u in range(n_u) if linked_a[u]):
+                    continue
+                if not k * block.carbon[b] <= _carbon_limit(block.carbon[a]):
+                    continue
+            dom[jb][ja] = True
+    out = [False] * len(alive)
+    for ja, a in enumerate(idx):
+        if not any(dom[jb][ja] and (not dom[ja][jb] or jb < ja) for jb in range(n)):
+            out[a] = True
     return out

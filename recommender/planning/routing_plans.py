@@ -123,6 +123,7 @@ def route_workloads(request: RoutingRequest, time_limit: float | None = None) ->
         time_limit=None if time_limit is None else time_limit * share,
         mip_gap=gap,
         explain=_explainer(context),
+        checked=True,  # build_model assembles it index by index (see solve_routing)
     )
     _raise_unless_solved(context, primary, time_limit)
     placements = _placements(context, primary)
@@ -572,7 +573,9 @@ def _alternatives(
             names = ", ".join(request.workloads[w].workload_id for w in stranded[:5])
             notes.warnings.append(f"Alternative '{title}' is impossible: no allowed option for {names}.")
             continue
-        solution = solve_routing(restricted, time_limit=budget, mip_gap=gap, explain=_explainer(context))
+        solution = solve_routing(
+            restricted, time_limit=budget, mip_gap=gap, explain=_explainer(context), checked=True
+        )
         if not solution.report.status.has_solution:
             notes.warnings.append(f"Alternative '{title}' has no solution ({solution.report.status.value}).")
             continue
