@@ -53,7 +53,8 @@ def cover_knapsack(
 
     ``load[a]`` is the number of instances of arc ``a`` the whole unit needs. With
     ``whole_unit`` the unit may not be split (one arc carries it all). Returns
-    ``None`` when the node limit is hit; raises ``ValueError`` when no cover exists.
+    ``None`` when the node limit is hit (by nodes, or by instance counts the carbon cap
+    refuses); raises ``ValueError`` when no cover exists.
     """
     n = len(price)
     carbon_arr = np.zeros(n) if carbon is None else np.asarray(carbon, dtype=np.float64)
@@ -91,13 +92,15 @@ def cover_knapsack(
     best_y: list[int] | None = None
     y = [0] * n
     nodes = 0
+    over_cap = 0  # instance counts refused by the carbon cap (bounded like nodes: a huge load
+    # on a capped arc would otherwise step through every count)
 
     def limit() -> float:
         """Costs at or above this cannot improve on the incumbent."""
         return best_cost - 1e-12 * max(1.0, best_cost) if math.isfinite(best_cost) else math.inf
 
     def dfs(i: int, remaining: float, cost: float, spent: float) -> bool:
-        nonlocal best_cost, best_y, nodes
+        nonlocal best_cost, best_y, nodes, over_cap
         nodes += 1
         if nodes > node_limit:
             return False
@@ -122,6 +125,9 @@ def cover_knapsack(
                 continue
             new_spent = spent + count * e[i]
             if has_cap and new_spent > carbon_cap * (1 + _TOL) + 1e-12:
+                over_cap += 1
+                if over_cap > node_limit:
+                    return False
                 continue
             y[i] = count
             finished = dfs(i + 1, left, new_cost, new_spent)

@@ -224,6 +224,15 @@ def test_cover_knapsack_gives_up_at_the_node_limit() -> None:
     assert cover_knapsack(price, load, node_limit=5) is None
 
 
+def test_cover_knapsack_gives_up_when_the_carbon_cap_refuses_huge_counts() -> None:
+    """A huge load (1e16 instances per unit) on the cheaper, dirty arc; a clean dearer arc keeps
+    the node's carbon bound open. The cap refuses every count of the dirty arc from 1e16 down:
+    the search stops at the budget (the caller then solves the MILP) instead of stepping
+    through them all."""
+    price, load, carbon = np.array([1.0, 2.0]), np.array([1e16, 1e16]), np.array([1.0, 0.0])
+    assert cover_knapsack(price, load, carbon, carbon_cap=1.0, node_limit=1_000) is None
+
+
 def test_shared_quota_forces_a_trade_off() -> None:
     """Two workloads each want 3 cheap GPUs; a quota of 4 splits them (lazy coupling finds it)."""
     # workload w: arc 2w cheap (in the quota pool), arc 2w+1 dear (free); each needs 3 instances.
