@@ -192,15 +192,7 @@ class SmallBasis:
 
     catalogue: Catalogue
     resources: Resources
-    capacity: list[tuple[float, ...]]  # (K, D)
-    gpus: list[float]  # (K,) finite GPU count
-    name_rank: list[int]
-    provider: list[str]
-    region: list[str]
-    family: list[str]
-    architecture: list[str]
-    gpu_model: list[str]
-    burstable: list[bool]
+    rows: _CatalogueLists  # the catalogue's columns as lists (shared across requests)
     price: list[float]
     special: list[bool]  # (K,) priced through held commitments
     current: list[int]
@@ -251,15 +243,7 @@ class SmallBasis:
         basis = cls(
             catalogue=catalogue,
             resources=resources,
-            capacity=capacity,
-            gpus=rows.gpus,
-            name_rank=rows.name_rank,
-            provider=rows.provider,
-            region=rows.region,
-            family=rows.family,
-            architecture=rows.architecture,
-            gpu_model=rows.gpu_model,
-            burstable=rows.burstable,
+            rows=rows,
             price=price.tolist(),
             special=costs.special_columns(np.arange(catalogue.size)).tolist(),
             current=current,
@@ -292,7 +276,7 @@ class SmallBasis:
         hit = self.risks.get((r, k))
         if hit is not None:
             return hit
-        measured, demand, cap = self.measured[r], self.risk_demand[r], self.capacity[k]
+        measured, demand, cap = self.measured[r], self.risk_demand[r], self.rows.capacity[k]
         by_dim = [0] * _D
         for d in range(_D):
             c = cap[d]
@@ -354,12 +338,13 @@ class SmallBasis:
         gpus_needed = need[_GPU]
         cpu_only = gpus_needed <= 0 and not need[_GMEM] > 0
         least_gpus = gpus_needed * (1 - EPS)
-        same_model = None if cpu_only or rule.allow_gpu_model_change else self.gpu_model[cur]
-        same_arch = None if rule.allow_architecture_change else self.architecture[cur]
-        no_burst = not rule.allow_burstable and not self.burstable[cur]
+        same_model = None if cpu_only or rule.allow_gpu_model_change else self.rows.gpu_model[cur]
+        same_arch = None if rule.allow_architecture_change else self.rows.architecture[cur]
+        no_burst = not rule.allow_burstable and not self.rows.burstable[cur]
         required = self.resources.required_features[r]
         max_risk = rule.max_performance_risk
-        capacity, gpus, features = self.capacity, self.gpus, self.catalogue.features
+        rows = self.rows
+        capacity, gpus, features = rows.capacity, rows.gpus, self.catalogue.features
 
         def fits(k: int) -> bool:
             if k == cur:
@@ -372,11 +357,11 @@ class SmallBasis:
             if cpu_only:
                 if not gpus[k] <= 0:
                     return False
-            elif not gpus[k] >= least_gpus or (same_model is not None and self.gpu_model[k] != same_model):
+            elif not gpus[k] >= least_gpus or (same_model is not None and rows.gpu_model[k] != same_model):
                 return False
-            if same_arch is not None and self.architecture[k] != same_arch:
+            if same_arch is not None and rows.architecture[k] != same_arch:
                 return False
-            if no_burst and self.burstable[k]:
+            if no_burst and self.rows.burstable[k]:
                 return False
             if required and not required <= features[k]:
                 return False
@@ -389,8 +374,8 @@ class SmallBasis:
         the region may change).
         """
         if rule.allow_region_change:
-            return (self.provider[cur],)
-        return (self.provider[cur], self.region[cur])
+            return (self.rows.provider[cur],)
+        return (self.rows.provider[cur], self.rows.region[cur])
 
     def _columns(self, rule: SizingRule) -> dict[tuple[str, ...], tuple[list[int], list[int]]]:
         """Candidate rows per (provider, region) key: regular ones in increasing
@@ -405,15 +390,15 @@ class SmallBasis:
 
     def _candidate_columns(self, rule: SizingRule) -> dict[tuple[str, ...], tuple[list[int], list[int]]]:
         """:meth:`_columns`, computed."""
-        price = self.price
+        price, rows = self.price, self.rows
         include, exclude = rule.include_families, rule.exclude_families
         ok = [
             k
             for k in range(len(price))
             if math.isfinite(price[k])
             and price[k] > 0
-            and (not include or self.family[k] in include)
-            and (not exclude or self.family[k] not in exclude)
+            and (not include or rows.family[k] in include)
+            and (not exclude or rows.family[k] not in exclude)
         ]
         out: dict[tuple[str, ...], tuple[list[int], list[int]]] = {}
         for cur in self.current:
@@ -423,10 +408,10 @@ class SmallBasis:
             cols = [
                 k
                 for k in ok
-                if self.provider[k] == key[0] and (rule.allow_region_change or self.region[k] == key[1])
+                if rows.provider[k] == key[0] and (rule.allow_region_change or rows.region[k] == key[1])
             ]
             regular = sorted(
-                (k for k in cols if not self.special[k]), key=lambda k: (price[k], self.name_rank[k])
+                (k for k in cols if not self.special[k]), key=lambda k: (price[k], self.rows.name_rank[k])
             )
             out[key] = (regular, [k for k in cols if self.special[k]])
         return out
@@ -434,6 +419,7 @@ class SmallBasis:
     def size(self, rule: SizingRule, costs: CostModel) -> SizingResult:
         """:func:`solvers.rightsizing.size_resources` of this basis under ``rule``."""
         count, m_opt = len(self.current), rule.max_options
+        capacity = self.rows.capacity
         needs, demands = self.requirements(rule)
         columns = self._columns(rule)
         cells = 0
@@ -470,7 +456,7 @@ class SmallBasis:
             for i, (r, k) in enumerate(pairs):
                 c = rounded[i]
                 nan = c != c  # sorted last, as np.lexsort does
-                item = (nan, 0.0 if nan else c, self.risk(r, k)[0], self.name_rank[k], i, k)
+                item = (nan, 0.0 if nan else c, self.risk(r, k)[0], self.rows.name_rank[k], i, k)
                 by_resource.setdefault(r, []).append(item)
             for r, items in by_resource.items():
                 items.sort()
@@ -510,7 +496,7 @@ class SmallBasis:
         projected = [
             [
                 [
-                    _div(100.0 * demands[r][d][_PROJECTED_LEVEL[d]], self.capacity[k][d]) if k >= 0 else _NAN
+                    _div(100.0 * demands[r][d][_PROJECTED_LEVEL[d]], capacity[k][d]) if k >= 0 else _NAN
                     for d in range(_D)
                 ]
                 for k in index[r]
